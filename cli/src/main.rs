@@ -1,0 +1,285 @@
+//! `flowmap`: check Flowmap models in CI.
+//!
+//! read → check → print → exit code. Exit codes: 0 no finding at or above the threshold,
+//! 1 findings at or above it, 2 the model (or the command line) could not be used.
+
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anstyle::{AnsiColor, Style};
+use clap::{Parser, Subcommand, ValueEnum};
+use flowmap_core::{check, findings_json, load, CheckOptions, LoadErrors, Locator, Model, Pointers, Report, Severity};
+
+#[derive(Parser)]
+#[command(name = "flowmap", version, about = "Map where your data goes, and check it.", propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a model against the rule catalog.
+    Check(CheckArgs),
+    /// List the rule catalog, or explain one rule.
+    Rules {
+        /// A rule id such as ENC-001.
+        id: Option<String>,
+        /// Print the catalog as a Markdown table.
+        #[arg(long, conflicts_with = "id")]
+        markdown: bool,
+    },
+    /// Print the JSON Schema of the flowmap/1 format.
+    Schema,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// The model file (`.flowmap.json`), or `-` for standard input.
+    model: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Exit with 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::High)]
+    fail_on: FailOn,
+    /// Skip a rule (repeatable).
+    #[arg(long, value_name = "ID")]
+    disable: Vec<String>,
+    /// Run only these rules.
+    #[arg(long, value_name = "ID,…", value_delimiter = ',')]
+    only: Vec<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::High => Some(Severity::High),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Never => None,
+        }
+    }
+}
+
+const EXIT_FINDINGS: u8 = 1;
+const EXIT_UNUSABLE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => run_check(&args),
+        Command::Rules { id: None, markdown: false } => print_rules(),
+        Command::Rules { id: None, markdown: true } => write_out(&flowmap_core::rules::catalog_markdown()),
+        Command::Rules { id: Some(id), .. } => explain_rule(&id),
+        Command::Schema => write_out(&flowmap_core::schema_json()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            error_line(&message);
+            ExitCode::from(EXIT_UNUSABLE)
+        }
+    }
+}
+
+fn style(color: AnsiColor) -> Style {
+    Style::new().fg_color(Some(color.into())).bold()
+}
+
+fn severity_style(severity: Severity) -> Style {
+    match severity {
+        Severity::Critical => style(AnsiColor::Magenta),
+        Severity::High => style(AnsiColor::Red),
+        Severity::Medium => style(AnsiColor::Yellow),
+        Severity::Low => style(AnsiColor::Cyan),
+    }
+}
+
+fn error_line(message: &str) {
+    let red = style(AnsiColor::Red);
+    let _ = writeln!(anstream::stderr(), "{red}error{red:#}: {message}");
+}
+
+fn write_out(text: &str) -> Result<ExitCode, String> {
+    let mut out = anstream::stdout();
+    out.write_all(text.as_bytes()).map_err(|e| format!("cannot write output: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_model(path: &Path) -> Result<Vec<u8>, String> {
+    if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes).map_err(|e| format!("cannot read standard input: {e}"))?;
+        Ok(bytes)
+    } else {
+        std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    }
+}
+
+fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
+    for id in args.disable.iter().chain(&args.only) {
+        if flowmap_core::rules::find(id).is_none() {
+            return Err(format!("unknown rule {id:?} (`flowmap rules` lists the catalog)"));
+        }
+    }
+    let bytes = read_model(&args.model)?;
+    let display = args.model.display().to_string();
+    let model = match load(&bytes) {
+        Ok(model) => model,
+        Err(errors) => {
+            print_load_errors(&display, &errors);
+            return Ok(ExitCode::from(EXIT_UNUSABLE));
+        }
+    };
+    let options = CheckOptions {
+        disabled: args.disable.iter().cloned().collect(),
+        only: args.only.iter().cloned().collect::<BTreeSet<_>>(),
+    };
+    let report = check(&model, &options);
+    match args.format {
+        Format::Json => write_out(&findings_json(&model, &report))?,
+        Format::Text => {
+            // The loader accepted the bytes, so they are UTF-8 (a BOM aside).
+            let text = String::from_utf8_lossy(&bytes);
+            print_text(&display, &text, &model, &report);
+            ExitCode::SUCCESS
+        }
+    };
+    let failing = args.fail_on.threshold().map_or(0, |t| report.summary.at_or_above(t));
+    Ok(if failing > 0 { ExitCode::from(EXIT_FINDINGS) } else { ExitCode::SUCCESS })
+}
+
+fn print_load_errors(file: &str, errors: &LoadErrors) {
+    let mut err = anstream::stderr();
+    let red = style(AnsiColor::Red);
+    let blue = style(AnsiColor::Blue);
+    for error in &errors.errors {
+        let at = if error.pointer.is_empty() { String::new() } else { format!(" at {}", error.pointer) };
+        let _ = writeln!(err, "{red}error{red:#}: {}", error.message);
+        let _ = writeln!(err, "  {blue}-->{blue:#} {file}:{}:{}{at}", error.line, error.column);
+    }
+    let total = errors.errors.len() + errors.omitted;
+    let omitted = if errors.omitted > 0 { format!(" ({} not shown)", errors.omitted) } else { String::new() };
+    let _ = writeln!(
+        err,
+        "{red}error{red:#}: {file} is not a valid flowmap/1 model: {total} error{}{omitted}",
+        if total == 1 { "" } else { "s" }
+    );
+}
+
+fn print_text(file: &str, text: &str, model: &Model, report: &Report) {
+    let mut out = anstream::stdout();
+    let locator = Locator::new(text.strip_prefix('\u{feff}').unwrap_or(text));
+    let pointers = Pointers::new(model);
+    let blue = style(AnsiColor::Blue);
+    let dim = Style::new().dimmed();
+    for finding in &report.findings {
+        let sev = severity_style(finding.severity);
+        let pointer = pointers.of(&finding.subject.id);
+        let position = locator.locate(pointer);
+        let waived = if finding.waived { " (waived)" } else { "" };
+        let _ = writeln!(out, "{sev}{}[{}]{sev:#}{waived}: {}", finding.severity, finding.rule, finding.message);
+        let _ = writeln!(
+            out,
+            "  {blue}-->{blue:#} {file}:{}:{} {dim}{} {}{dim:#}",
+            position.line, position.column, finding.subject.kind.as_str(), finding.subject.id
+        );
+        if !finding.path.is_empty() {
+            let _ = writeln!(out, "   {blue}={blue:#} path: {}", finding.path.join(" → "));
+        }
+        let _ = writeln!(out, "   {blue}={blue:#} {} · {}", finding.name, grouped_controls(&finding.controls));
+        let _ = writeln!(out);
+    }
+    let summary = &report.summary;
+    let checked = format!(
+        "Checked {} nodes and {} flows with {} rules",
+        model.nodes.len(),
+        model.flows.len(),
+        report.runs.len()
+    );
+    if summary.total() == 0 {
+        let green = style(AnsiColor::Green);
+        let _ = writeln!(out, "{green}No findings.{green:#} {checked}.");
+    } else {
+        let bold = Style::new().bold();
+        let _ = writeln!(
+            out,
+            "{bold}{} finding{}{bold:#}: {} critical, {} high, {} medium, {} low. {checked}.",
+            summary.total(),
+            if summary.total() == 1 { "" } else { "s" },
+            summary.critical,
+            summary.high,
+            summary.medium,
+            summary.low
+        );
+    }
+}
+
+/// `SOC2 CC6.1 CC6.7 · ISO27001 A.8.24 · NIST SC-8`: control ids grouped by framework.
+fn grouped_controls(controls: &[String]) -> String {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for control in controls {
+        let (framework, id) = control.split_once(':').unwrap_or(("", control));
+        match groups.iter_mut().find(|(f, _)| *f == framework) {
+            Some((_, ids)) => ids.push(id),
+            None => groups.push((framework, vec![id])),
+        }
+    }
+    groups.iter().map(|(f, ids)| format!("{f} {}", ids.join(" "))).collect::<Vec<_>>().join(" · ")
+}
+
+fn print_rules() -> Result<ExitCode, String> {
+    let mut out = anstream::stdout();
+    let bold = Style::new().bold();
+    let _ = writeln!(out, "{bold}{:<9} {:<9} {:<40} SUMMARY{bold:#}", "ID", "SEVERITY", "NAME");
+    for rule in flowmap_core::REGISTRY {
+        let sev = severity_style(rule.severity);
+        let _ = writeln!(
+            out,
+            "{:<9} {sev}{:<9}{sev:#} {:<40} {}",
+            rule.id,
+            rule.severity.as_str(),
+            rule.name,
+            rule.summary
+        );
+    }
+    let _ = writeln!(out, "\n{} rules. `flowmap rules ID` explains one.", flowmap_core::REGISTRY.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain_rule(id: &str) -> Result<ExitCode, String> {
+    let wanted = id.to_ascii_uppercase();
+    let Some(rule) = flowmap_core::rules::find(&wanted) else {
+        return Err(format!("unknown rule {id:?} (`flowmap rules` lists the catalog)"));
+    };
+    let mut out = anstream::stdout();
+    let bold = Style::new().bold();
+    let sev = severity_style(rule.severity);
+    let _ = writeln!(out, "{bold}{} · {}{bold:#}", rule.id, rule.name);
+    let _ = writeln!(out, "{}", rule.summary);
+    let _ = writeln!(out, "Default severity: {sev}{}{sev:#}", rule.severity);
+    let families: Vec<&str> = rule.families.iter().map(|f| f.title()).collect();
+    let _ = writeln!(out, "Control families: {}", families.join(", "));
+    let _ = writeln!(out, "Controls: {}\n", rule.controls().join(", "));
+    let _ = writeln!(out, "{}", rule.docs());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,56 @@
+use super::{declare_rule, Sink};
+use crate::engine::Analysis;
+use crate::model::Role;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a node whose role is `log-sink` that receives or holds personal data,
+    /// credentials or cardholder data, whether a flow declares it or it arrives by
+    /// propagation (a function that handles personal data and writes its logs there). The
+    /// witness path shows where the data entered.
+    ///
+    /// ## Why is this bad?
+    /// Logs are copied widely, kept long, readable by many engineers and often shipped to
+    /// vendors. Personal data and secrets in them escape the access controls, retention and
+    /// minimisation that protect the primary store (ISO 27001 A.8.11, A.8.15; NIST AU-3(3)).
+    ///
+    /// ## Example
+    /// `orders-fn` receives `personal` data from the API and has a flow to `app-logs`
+    /// (`role: log-sink`): its log lines carry what it handles.
+    ///
+    /// ## How to fix
+    /// Redact or tokenize before logging (a logging library with field filters, or a node
+    /// that `strips` the classes), log identifiers instead of values, and declare on the log
+    /// flow only what it really carries.
+    pub static LOG_003 = Rule {
+        id: "LOG-003",
+        name: "sensitive-data-in-logs",
+        summary: "Personal data, credentials or cardholder data reach a log sink.",
+        severity: Medium,
+        families: [Logging, Minimisation],
+        check: check,
+    };
+}
+
+fn check(a: &Analysis, out: &mut Sink) {
+    let watched = a.personal.union(a.taxonomy.set(&["credentials".to_owned(), "cardholder".to_owned(), "sad".to_owned()]));
+    for (n, node) in a.nodes.iter().enumerate() {
+        if node.role != Some(Role::LogSink) {
+            continue;
+        }
+        out.examine(a.node_element(n));
+        let found = a.reach[n].intersection(watched);
+        if found.is_empty() {
+            continue;
+        }
+        let mut message = format!("Log sink {} receives {}", a.node_label(n), a.class_list(found));
+        let propagated = a.propagated_into_node(n, found);
+        if let Some((class, path)) = &propagated {
+            message.push_str(&format!("; {}", a.describe_witness(*class, path)));
+        }
+        let report = out.report(a.node_element(n), message);
+        if let Some((_, path)) = propagated {
+            report.path(path);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! The rule catalog: one file per rule, one table ([`REGISTRY`]) of them all.
+//!
+//! A rule is declared with [`declare_rule!`]: its doc comment *is* its documentation (with the
+//! headings `## What it does`, `## Why is this bad?`, `## Example`, `## How to fix`), kept at run
+//! time so `flowmap rules ID` and the app show the same text. Control mappings are data: a rule
+//! names control families ([`crate::controls::Family`]).
+//!
+//! A check function reads the [`Analysis`] and writes to a [`Sink`]: every element it examined
+//! (the population an auditor asks for) and every finding.
+
+use crate::controls::Family;
+use crate::engine::{Analysis, Element, FlowIx};
+use crate::finding::Severity;
+
+mod auth_001_unauthenticated_ingress;
+mod auth_003_unauthenticated_path;
+mod enc_001_sensitive_flow_unencrypted;
+mod enc_002_boundary_plaintext;
+mod enc_004_sensitive_store_unencrypted;
+mod log_001_unmonitored_component;
+mod log_002_unmonitored_flow;
+mod log_003_sensitive_data_in_logs;
+mod tp_001_personal_data_to_third_party;
+mod tp_002_transitive_disclosure;
+
+/// A rule of the catalog.
+pub struct Rule {
+    /// Stable id, `FAMILY-NNN`.
+    pub id: &'static str,
+    /// Names the bad pattern, kebab-case.
+    pub name: &'static str,
+    /// One sentence: the condition it flags.
+    pub summary: &'static str,
+    /// Default severity (a rule may grade a finding up where its docs say so).
+    pub severity: Severity,
+    /// Control families it tests.
+    pub families: &'static [Family],
+    /// The doc comment, raw (one line per `///` line).
+    docs_raw: &'static str,
+    /// Examines the model and reports.
+    pub check: fn(&Analysis, &mut Sink),
+}
+
+impl Rule {
+    /// The rule's documentation as Markdown.
+    pub fn docs(&self) -> String {
+        let mut out = String::with_capacity(self.docs_raw.len());
+        for line in self.docs_raw.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out.trim().to_owned()
+    }
+
+    /// The control ids this rule tests (all of its families').
+    pub fn controls(&self) -> Vec<String> {
+        crate::controls::controls_of(self.families)
+    }
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rule").field("id", &self.id).field("name", &self.name).finish()
+    }
+}
+
+/// Declares a rule: a doc comment with the four headings, then its metadata and check.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub static $ident:ident = Rule {
+            id: $id:literal,
+            name: $name:literal,
+            summary: $summary:literal,
+            severity: $severity:ident,
+            families: [$($family:ident),* $(,)?],
+            check: $check:path $(,)?
+        };
+    ) => {
+        $(#[doc = $doc])*
+        pub static $ident: $crate::rules::Rule = $crate::rules::Rule {
+            id: $id,
+            name: $name,
+            summary: $summary,
+            severity: $crate::finding::Severity::$severity,
+            families: &[$($crate::controls::Family::$family),*],
+            docs_raw: concat!($($doc, "\n"),*),
+            check: $check,
+        };
+    };
+}
+pub(crate) use declare_rule;
+
+/// Every rule, in id order.
+pub static REGISTRY: &[&Rule] = &[
+    &auth_001_unauthenticated_ingress::AUTH_001,
+    &auth_003_unauthenticated_path::AUTH_003,
+    &enc_001_sensitive_flow_unencrypted::ENC_001,
+    &enc_002_boundary_plaintext::ENC_002,
+    &enc_004_sensitive_store_unencrypted::ENC_004,
+    &log_001_unmonitored_component::LOG_001,
+    &log_002_unmonitored_flow::LOG_002,
+    &log_003_sensitive_data_in_logs::LOG_003,
+    &tp_001_personal_data_to_third_party::TP_001,
+    &tp_002_transitive_disclosure::TP_002,
+];
+
+/// The version of the rule catalog: changes whenever a rule is added, removed or re-graded.
+pub const RULES_VERSION: &str = "2026.11.1";
+
+/// The catalog as a Markdown table (committed in README.md; a test keeps it current).
+pub fn catalog_markdown() -> String {
+    let mut out = String::from("| id | name | default severity | controls (SOC 2) | what it flags |\n|---|---|---|---|---|\n");
+    for rule in REGISTRY {
+        let controls = rule.controls();
+        let soc2: Vec<&str> = controls.iter().filter_map(|c| c.strip_prefix("SOC2:")).collect();
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} | {} |\n",
+            rule.id,
+            rule.name,
+            rule.severity,
+            soc2.join(", "),
+            rule.summary
+        ));
+    }
+    out
+}
+
+/// The rule with this id.
+pub fn find(id: &str) -> Option<&'static Rule> {
+    REGISTRY.iter().copied().find(|rule| rule.id == id)
+}
+
+/// What one rule reports while it runs.
+#[derive(Debug, Default)]
+pub struct Sink {
+    /// Elements the rule examined: the population of its test.
+    pub examined: Vec<Element>,
+    pub reports: Vec<Report>,
+}
+
+/// One finding as a rule reports it (resolved into a [`crate::Finding`] by the check).
+#[derive(Debug)]
+pub struct Report {
+    pub subject: Element,
+    /// `None`: the rule's default severity.
+    pub severity: Option<Severity>,
+    pub message: String,
+    pub path: Vec<FlowIx>,
+    /// Families beyond the rule's own that this finding also concerns.
+    pub extra_families: &'static [Family],
+}
+
+impl Sink {
+    pub fn examine(&mut self, element: Element) {
+        self.examined.push(element);
+    }
+
+    pub fn report(&mut self, subject: Element, message: String) -> &mut Report {
+        self.reports.push(Report { subject, severity: None, message, path: Vec::new(), extra_families: &[] });
+        self.reports.last_mut().expect("just pushed")
+    }
+}
+
+impl Report {
+    pub fn severity(&mut self, severity: Severity) -> &mut Report {
+        self.severity = Some(severity);
+        self
+    }
+    pub fn path(&mut self, path: Vec<FlowIx>) -> &mut Report {
+        self.path = path;
+        self
+    }
+    pub fn also(&mut self, families: &'static [Family]) -> &mut Report {
+        self.extra_families = families;
+        self
+    }
+}
