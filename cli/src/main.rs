@@ -10,10 +10,18 @@ use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Style};
 use clap::{Parser, Subcommand, ValueEnum};
-use flowmap_core::{check, findings_json, load, CheckOptions, LoadErrors, Locator, Model, Pointers, Report, Severity};
+use flowmap_core::{
+    check, findings_json, load, CheckOptions, LoadErrors, Locator, Model, Pointers, Report,
+    Severity,
+};
 
 #[derive(Parser)]
-#[command(name = "flowmap", version, about = "Map where your data goes, and check it.", propagate_version = true)]
+#[command(
+    name = "flowmap",
+    version,
+    about = "Map where your data goes, and check it.",
+    propagate_version = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -87,8 +95,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => run_check(&args),
-        Command::Rules { id: None, markdown: false } => print_rules(),
-        Command::Rules { id: None, markdown: true } => write_out(&flowmap_core::rules::catalog_markdown()),
+        Command::Rules {
+            id: None,
+            markdown: false,
+        } => print_rules(),
+        Command::Rules {
+            id: None,
+            markdown: true,
+        } => write_out(&flowmap_core::rules::catalog_markdown()),
         Command::Rules { id: Some(id), .. } => explain_rule(&id),
         Command::Schema => write_out(&flowmap_core::schema_json()),
     };
@@ -121,14 +135,17 @@ fn error_line(message: &str) {
 
 fn write_out(text: &str) -> Result<ExitCode, String> {
     let mut out = anstream::stdout();
-    out.write_all(text.as_bytes()).map_err(|e| format!("cannot write output: {e}"))?;
+    out.write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write output: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn read_model(path: &Path) -> Result<Vec<u8>, String> {
     if path == Path::new("-") {
         let mut bytes = Vec::new();
-        std::io::stdin().read_to_end(&mut bytes).map_err(|e| format!("cannot read standard input: {e}"))?;
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
         Ok(bytes)
     } else {
         std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
@@ -138,7 +155,9 @@ fn read_model(path: &Path) -> Result<Vec<u8>, String> {
 fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
     for id in args.disable.iter().chain(&args.only) {
         if flowmap_core::rules::find(id).is_none() {
-            return Err(format!("unknown rule {id:?} (`flowmap rules` lists the catalog)"));
+            return Err(format!(
+                "unknown rule {id:?} (`flowmap rules` lists the catalog)"
+            ));
         }
     }
     let bytes = read_model(&args.model)?;
@@ -164,8 +183,15 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
             ExitCode::SUCCESS
         }
     };
-    let failing = args.fail_on.threshold().map_or(0, |t| report.summary.at_or_above(t));
-    Ok(if failing > 0 { ExitCode::from(EXIT_FINDINGS) } else { ExitCode::SUCCESS })
+    let failing = args
+        .fail_on
+        .threshold()
+        .map_or(0, |t| report.summary.at_or_above(t));
+    Ok(if failing > 0 {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn print_load_errors(file: &str, errors: &LoadErrors) {
@@ -173,12 +199,24 @@ fn print_load_errors(file: &str, errors: &LoadErrors) {
     let red = style(AnsiColor::Red);
     let blue = style(AnsiColor::Blue);
     for error in &errors.errors {
-        let at = if error.pointer.is_empty() { String::new() } else { format!(" at {}", error.pointer) };
+        let at = if error.pointer.is_empty() {
+            String::new()
+        } else {
+            format!(" at {}", error.pointer)
+        };
         let _ = writeln!(err, "{red}error{red:#}: {}", error.message);
-        let _ = writeln!(err, "  {blue}-->{blue:#} {file}:{}:{}{at}", error.line, error.column);
+        let _ = writeln!(
+            err,
+            "  {blue}-->{blue:#} {file}:{}:{}{at}",
+            error.line, error.column
+        );
     }
     let total = errors.errors.len() + errors.omitted;
-    let omitted = if errors.omitted > 0 { format!(" ({} not shown)", errors.omitted) } else { String::new() };
+    let omitted = if errors.omitted > 0 {
+        format!(" ({} not shown)", errors.omitted)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         err,
         "{red}error{red:#}: {file} is not a valid flowmap/1 model: {total} error{}{omitted}",
@@ -197,16 +235,28 @@ fn print_text(file: &str, text: &str, model: &Model, report: &Report) {
         let pointer = pointers.of(&finding.subject.id);
         let position = locator.locate(pointer);
         let waived = if finding.waived { " (waived)" } else { "" };
-        let _ = writeln!(out, "{sev}{}[{}]{sev:#}{waived}: {}", finding.severity, finding.rule, finding.message);
+        let _ = writeln!(
+            out,
+            "{sev}{}[{}]{sev:#}{waived}: {}",
+            finding.severity, finding.rule, finding.message
+        );
         let _ = writeln!(
             out,
             "  {blue}-->{blue:#} {file}:{}:{} {dim}{} {}{dim:#}",
-            position.line, position.column, finding.subject.kind.as_str(), finding.subject.id
+            position.line,
+            position.column,
+            finding.subject.kind.as_str(),
+            finding.subject.id
         );
         if !finding.path.is_empty() {
             let _ = writeln!(out, "   {blue}={blue:#} path: {}", finding.path.join(" → "));
         }
-        let _ = writeln!(out, "   {blue}={blue:#} {} · {}", finding.name, grouped_controls(&finding.controls));
+        let _ = writeln!(
+            out,
+            "   {blue}={blue:#} {} · {}",
+            finding.name,
+            grouped_controls(&finding.controls)
+        );
         let _ = writeln!(out);
     }
     let summary = &report.summary;
@@ -244,13 +294,21 @@ fn grouped_controls(controls: &[String]) -> String {
             None => groups.push((framework, vec![id])),
         }
     }
-    groups.iter().map(|(f, ids)| format!("{f} {}", ids.join(" "))).collect::<Vec<_>>().join(" · ")
+    groups
+        .iter()
+        .map(|(f, ids)| format!("{f} {}", ids.join(" ")))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 fn print_rules() -> Result<ExitCode, String> {
     let mut out = anstream::stdout();
     let bold = Style::new().bold();
-    let _ = writeln!(out, "{bold}{:<9} {:<9} {:<40} SUMMARY{bold:#}", "ID", "SEVERITY", "NAME");
+    let _ = writeln!(
+        out,
+        "{bold}{:<9} {:<9} {:<40} SUMMARY{bold:#}",
+        "ID", "SEVERITY", "NAME"
+    );
     for rule in flowmap_core::REGISTRY {
         let sev = severity_style(rule.severity);
         let _ = writeln!(
@@ -262,14 +320,20 @@ fn print_rules() -> Result<ExitCode, String> {
             rule.summary
         );
     }
-    let _ = writeln!(out, "\n{} rules. `flowmap rules ID` explains one.", flowmap_core::REGISTRY.len());
+    let _ = writeln!(
+        out,
+        "\n{} rules. `flowmap rules ID` explains one.",
+        flowmap_core::REGISTRY.len()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
 fn explain_rule(id: &str) -> Result<ExitCode, String> {
     let wanted = id.to_ascii_uppercase();
     let Some(rule) = flowmap_core::rules::find(&wanted) else {
-        return Err(format!("unknown rule {id:?} (`flowmap rules` lists the catalog)"));
+        return Err(format!(
+            "unknown rule {id:?} (`flowmap rules` lists the catalog)"
+        ));
     };
     let mut out = anstream::stdout();
     let bold = Style::new().bold();

@@ -27,8 +27,12 @@ pub fn canonical_model(model: &Model) -> Model {
     for flow in &mut canonical.flows {
         flow.data.sort();
     }
-    canonical.waivers.sort_by(|a, b| (&a.rule, &a.subject).cmp(&(&b.rule, &b.subject)));
-    canonical.narratives.sort_by(|a, b| a.control.cmp(&b.control));
+    canonical
+        .waivers
+        .sort_by(|a, b| (&a.rule, &a.subject).cmp(&(&b.rule, &b.subject)));
+    canonical
+        .narratives
+        .sort_by(|a, b| a.control.cmp(&b.control));
     canonical
 }
 

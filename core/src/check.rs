@@ -69,7 +69,9 @@ pub fn check(model: &Model, options: &CheckOptions) -> Report {
             findings.push(Finding {
                 rule: rule.id,
                 name: rule.name,
-                severity: severity_override.or(report.severity).unwrap_or(rule.severity),
+                severity: severity_override
+                    .or(report.severity)
+                    .unwrap_or(rule.severity),
                 fingerprint: fingerprint(rule.id, &subject),
                 subject,
                 path: analysis.path_ids(&report.path),
@@ -81,11 +83,20 @@ pub fn check(model: &Model, options: &CheckOptions) -> Report {
         let mut examined = sink.examined;
         examined.sort_unstable();
         examined.dedup();
-        runs.push(RuleRun { rule, severity_override, examined, exceptions: exceptions.len() });
+        runs.push(RuleRun {
+            rule,
+            severity_override,
+            examined,
+            exceptions: exceptions.len(),
+        });
     }
     sort_findings(&mut findings);
     let summary = Summary::of(&findings);
-    Report { findings, summary, runs }
+    Report {
+        findings,
+        summary,
+        runs,
+    }
 }
 
 /// The order of every listing: most severe first, then rule id, then subject.
@@ -108,7 +119,10 @@ pub fn subject(model: &Model, element: Element) -> Subject {
         SubjectKind::Boundary => model.boundaries[index].id.clone(),
         SubjectKind::Model => String::new(),
     };
-    Subject { kind: element.kind, id }
+    Subject {
+        kind: element.kind,
+        id,
+    }
 }
 
 /// A finding's stable identity: rule id and subject id, never positions or wording. 32 hex
@@ -126,8 +140,10 @@ pub fn fingerprint(rule: &str, subject: &Subject) -> String {
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
 }

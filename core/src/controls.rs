@@ -32,9 +32,14 @@ impl Framework {
 
     pub fn of(control_id: &str) -> Option<Framework> {
         let prefix = control_id.split(':').next()?;
-        [Framework::Soc2, Framework::Iso27001, Framework::Nist80053, Framework::PciDss]
-            .into_iter()
-            .find(|f| f.prefix() == prefix)
+        [
+            Framework::Soc2,
+            Framework::Iso27001,
+            Framework::Nist80053,
+            Framework::PciDss,
+        ]
+        .into_iter()
+        .find(|f| f.prefix() == prefix)
     }
 }
 
@@ -86,66 +91,140 @@ impl Family {
     pub fn controls(self) -> &'static [&'static str] {
         match self {
             Family::EncryptionInTransit => &[
-                "SOC2:CC6.7", "SOC2:CC6.1", "SOC2:C1.1",
-                "ISO27001:A.8.24", "ISO27001:A.5.14", "ISO27001:A.8.20",
-                "NIST:SC-8", "NIST:SC-8(1)", "NIST:SC-13",
+                "SOC2:CC6.7",
+                "SOC2:CC6.1",
+                "SOC2:C1.1",
+                "ISO27001:A.8.24",
+                "ISO27001:A.5.14",
+                "ISO27001:A.8.20",
+                "NIST:SC-8",
+                "NIST:SC-8(1)",
+                "NIST:SC-13",
                 "PCI:4.2.1",
             ],
             Family::EncryptionAtRest => &[
-                "SOC2:CC6.1", "SOC2:C1.1",
+                "SOC2:CC6.1",
+                "SOC2:C1.1",
                 "ISO27001:A.8.24",
-                "NIST:SC-28", "NIST:SC-28(1)", "NIST:SC-12",
+                "NIST:SC-28",
+                "NIST:SC-28(1)",
+                "NIST:SC-12",
                 "PCI:3.5.1",
             ],
             Family::Logging => &[
-                "SOC2:CC7.2", "SOC2:CC7.1", "SOC2:CC7.3",
-                "ISO27001:A.8.15", "ISO27001:A.8.16",
-                "NIST:AU-2", "NIST:AU-3", "NIST:AU-12", "NIST:SI-4", "NIST:CA-7",
+                "SOC2:CC7.2",
+                "SOC2:CC7.1",
+                "SOC2:CC7.3",
+                "ISO27001:A.8.15",
+                "ISO27001:A.8.16",
+                "NIST:AU-2",
+                "NIST:AU-3",
+                "NIST:AU-12",
+                "NIST:SI-4",
+                "NIST:CA-7",
                 "PCI:10.2.1",
             ],
             Family::BoundaryProtection => &[
-                "SOC2:CC6.6", "SOC2:CC6.1",
-                "ISO27001:A.8.20", "ISO27001:A.8.21", "ISO27001:A.8.22",
-                "NIST:SC-7", "NIST:SC-7(5)", "NIST:AC-4", "NIST:CA-9", "NIST:CA-3",
-                "PCI:1.3.1", "PCI:1.4.1",
+                "SOC2:CC6.6",
+                "SOC2:CC6.1",
+                "ISO27001:A.8.20",
+                "ISO27001:A.8.21",
+                "ISO27001:A.8.22",
+                "NIST:SC-7",
+                "NIST:SC-7(5)",
+                "NIST:AC-4",
+                "NIST:CA-9",
+                "NIST:CA-3",
+                "PCI:1.3.1",
+                "PCI:1.4.1",
             ],
             Family::Authentication => &[
-                "SOC2:CC6.1", "SOC2:CC6.2", "SOC2:CC6.3", "SOC2:CC6.6",
-                "ISO27001:A.8.5", "ISO27001:A.5.15", "ISO27001:A.5.17",
-                "NIST:IA-2", "NIST:IA-3", "NIST:IA-9", "NIST:AC-3", "NIST:SC-23",
+                "SOC2:CC6.1",
+                "SOC2:CC6.2",
+                "SOC2:CC6.3",
+                "SOC2:CC6.6",
+                "ISO27001:A.8.5",
+                "ISO27001:A.5.15",
+                "ISO27001:A.5.17",
+                "NIST:IA-2",
+                "NIST:IA-3",
+                "NIST:IA-9",
+                "NIST:AC-3",
+                "NIST:SC-23",
             ],
             Family::ThirdParties => &[
-                "SOC2:CC9.2", "SOC2:CC3.2", "SOC2:P6.1", "SOC2:P6.2",
-                "ISO27001:A.5.19", "ISO27001:A.5.20", "ISO27001:A.5.22", "ISO27001:A.5.23", "ISO27001:A.5.34",
-                "NIST:SA-9", "NIST:CA-3", "NIST:AC-20", "NIST:AC-21", "NIST:SR-6",
+                "SOC2:CC9.2",
+                "SOC2:CC3.2",
+                "SOC2:P6.1",
+                "SOC2:P6.2",
+                "ISO27001:A.5.19",
+                "ISO27001:A.5.20",
+                "ISO27001:A.5.22",
+                "ISO27001:A.5.23",
+                "ISO27001:A.5.34",
+                "NIST:SA-9",
+                "NIST:CA-3",
+                "NIST:AC-20",
+                "NIST:AC-21",
+                "NIST:SR-6",
                 "PCI:12.8.1",
             ],
             Family::Minimisation => &[
-                "SOC2:CC8.1", "SOC2:P3.1", "SOC2:P4.1", "SOC2:C1.1",
-                "ISO27001:A.5.34", "ISO27001:A.8.10", "ISO27001:A.8.11", "ISO27001:A.8.12", "ISO27001:A.8.33",
-                "NIST:SA-8(33)", "NIST:SI-12(1)", "NIST:AU-3(3)", "NIST:PM-25",
-                "PCI:3.2.1", "PCI:3.3.1",
+                "SOC2:CC8.1",
+                "SOC2:P3.1",
+                "SOC2:P4.1",
+                "SOC2:C1.1",
+                "ISO27001:A.5.34",
+                "ISO27001:A.8.10",
+                "ISO27001:A.8.11",
+                "ISO27001:A.8.12",
+                "ISO27001:A.8.33",
+                "NIST:SA-8(33)",
+                "NIST:SI-12(1)",
+                "NIST:AU-3(3)",
+                "NIST:PM-25",
+                "PCI:3.2.1",
+                "PCI:3.3.1",
             ],
             Family::Residency => &[
-                "SOC2:CC2.1", "SOC2:CC3.4",
-                "ISO27001:A.5.31", "ISO27001:A.5.23", "ISO27001:A.5.34",
-                "NIST:SA-9(5)", "NIST:CM-12", "NIST:AC-4",
+                "SOC2:CC2.1",
+                "SOC2:CC3.4",
+                "ISO27001:A.5.31",
+                "ISO27001:A.5.23",
+                "ISO27001:A.5.34",
+                "NIST:SA-9(5)",
+                "NIST:CM-12",
+                "NIST:AC-4",
             ],
             Family::Ownership => &[
-                "SOC2:CC1.3", "SOC2:CC2.1", "SOC2:CC9.2",
-                "ISO27001:A.5.9", "ISO27001:A.5.2",
+                "SOC2:CC1.3",
+                "SOC2:CC2.1",
+                "SOC2:CC9.2",
+                "ISO27001:A.5.9",
+                "ISO27001:A.5.2",
                 "NIST:CM-8(4)",
             ],
             Family::Inventory => &[
-                "SOC2:CC2.1", "SOC2:CC6.1", "SOC2:CC7.1", "SOC2:CC2.3",
-                "ISO27001:A.5.9", "ISO27001:A.5.12", "ISO27001:A.5.13",
-                "NIST:CM-8", "NIST:PM-5", "NIST:PM-5(1)", "NIST:CM-13", "NIST:RA-2",
+                "SOC2:CC2.1",
+                "SOC2:CC6.1",
+                "SOC2:CC7.1",
+                "SOC2:CC2.3",
+                "ISO27001:A.5.9",
+                "ISO27001:A.5.12",
+                "ISO27001:A.5.13",
+                "NIST:CM-8",
+                "NIST:PM-5",
+                "NIST:PM-5(1)",
+                "NIST:CM-13",
+                "NIST:RA-2",
                 "PCI:1.2.4",
             ],
             Family::VulnerabilityManagement => &[
-                "SOC2:CC7.1", "SOC2:CC8.1",
+                "SOC2:CC7.1",
+                "SOC2:CC8.1",
                 "ISO27001:A.8.8",
-                "NIST:RA-5", "NIST:SI-2",
+                "NIST:RA-5",
+                "NIST:SI-2",
             ],
         }
     }
@@ -173,12 +252,23 @@ mod tests {
     #[test]
     fn every_control_id_names_a_known_framework() {
         let all = [
-            Family::EncryptionInTransit, Family::EncryptionAtRest, Family::Logging, Family::BoundaryProtection,
-            Family::Authentication, Family::ThirdParties, Family::Minimisation, Family::Residency,
-            Family::Ownership, Family::Inventory, Family::VulnerabilityManagement,
+            Family::EncryptionInTransit,
+            Family::EncryptionAtRest,
+            Family::Logging,
+            Family::BoundaryProtection,
+            Family::Authentication,
+            Family::ThirdParties,
+            Family::Minimisation,
+            Family::Residency,
+            Family::Ownership,
+            Family::Inventory,
+            Family::VulnerabilityManagement,
         ];
         for family in all {
-            assert!(family.controls().iter().any(|c| c.starts_with("SOC2:")), "{family:?} has no SOC 2 control");
+            assert!(
+                family.controls().iter().any(|c| c.starts_with("SOC2:")),
+                "{family:?} has no SOC 2 control"
+            );
             for id in family.controls() {
                 assert!(Framework::of(id).is_some(), "{id}");
             }
@@ -188,7 +278,10 @@ mod tests {
     #[test]
     fn controls_of_groups_by_framework_and_dedups() {
         let ids = controls_of(&[Family::EncryptionInTransit, Family::BoundaryProtection]);
-        assert_eq!(&ids[..4], ["SOC2:CC6.7", "SOC2:CC6.1", "SOC2:C1.1", "SOC2:CC6.6"]);
+        assert_eq!(
+            &ids[..4],
+            ["SOC2:CC6.7", "SOC2:CC6.1", "SOC2:C1.1", "SOC2:CC6.6"]
+        );
         assert_eq!(ids.iter().filter(|c| *c == "SOC2:CC6.1").count(), 1);
         assert_eq!(ids.last().unwrap(), "PCI:1.4.1");
     }

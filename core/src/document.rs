@@ -34,8 +34,15 @@ struct Tool {
 pub fn findings_json(model: &Model, report: &Report) -> String {
     let document = Document {
         format: "flowmap-findings/1",
-        model: ModelRef { name: &model.name, sha256: model_sha256(model) },
-        tool: Tool { name: "flowmap", version: crate::VERSION, rules_version: RULES_VERSION },
+        model: ModelRef {
+            name: &model.name,
+            sha256: model_sha256(model),
+        },
+        tool: Tool {
+            name: "flowmap",
+            version: crate::VERSION,
+            rules_version: RULES_VERSION,
+        },
         findings: &report.findings,
         summary: report.summary,
     };

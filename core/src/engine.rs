@@ -69,11 +69,25 @@ impl<'m> Analysis<'m> {
     pub fn new(model: &'m Model) -> Analysis<'m> {
         let taxonomy = Taxonomy::of(model);
         let mut node_order: Vec<u32> = (0..model.nodes.len() as u32).collect();
-        node_order.sort_by(|a, b| model.nodes[*a as usize].id.cmp(&model.nodes[*b as usize].id));
+        node_order.sort_by(|a, b| {
+            model.nodes[*a as usize]
+                .id
+                .cmp(&model.nodes[*b as usize].id)
+        });
         let mut flow_order: Vec<u32> = (0..model.flows.len() as u32).collect();
-        flow_order.sort_by(|a, b| model.flows[*a as usize].id.cmp(&model.flows[*b as usize].id));
-        let nodes: Vec<&Node> = node_order.iter().map(|i| &model.nodes[*i as usize]).collect();
-        let flows: Vec<&Flow> = flow_order.iter().map(|i| &model.flows[*i as usize]).collect();
+        flow_order.sort_by(|a, b| {
+            model.flows[*a as usize]
+                .id
+                .cmp(&model.flows[*b as usize].id)
+        });
+        let nodes: Vec<&Node> = node_order
+            .iter()
+            .map(|i| &model.nodes[*i as usize])
+            .collect();
+        let flows: Vec<&Flow> = flow_order
+            .iter()
+            .map(|i| &model.flows[*i as usize])
+            .collect();
 
         let node_ix = |id: &str| nodes.binary_search_by(|n| n.id.as_str().cmp(id)).ok();
         let ends: Vec<(NodeIx, NodeIx)> = flows
@@ -108,10 +122,20 @@ impl<'m> Analysis<'m> {
         let mut untrusted = Vec::with_capacity(nodes.len());
         let mut zone = Vec::with_capacity(nodes.len());
         for node in &nodes {
-            let ancestors = chains.entry(node.boundary.as_ref()).or_insert_with(|| chain(node.boundary.as_ref()));
-            let in_internet = ancestors.iter().any(|b| model.boundaries[*b].kind == BoundaryKind::Internet);
-            untrusted.push(matches!(node.kind, NodeKind::Actor | NodeKind::External) || in_internet);
-            zone.push(ancestors.iter().copied().find(|b| model.boundaries[*b].kind.is_zone()));
+            let ancestors = chains
+                .entry(node.boundary.as_ref())
+                .or_insert_with(|| chain(node.boundary.as_ref()));
+            let in_internet = ancestors
+                .iter()
+                .any(|b| model.boundaries[*b].kind == BoundaryKind::Internet);
+            untrusted
+                .push(matches!(node.kind, NodeKind::Actor | NodeKind::External) || in_internet);
+            zone.push(
+                ancestors
+                    .iter()
+                    .copied()
+                    .find(|b| model.boundaries[*b].kind.is_zone()),
+            );
         }
 
         let declared: Vec<ClassSet> = flows.iter().map(|f| taxonomy.set(&f.data)).collect();
@@ -172,7 +196,11 @@ impl<'m> Analysis<'m> {
                 self.arrival[n * classes + c] = HELD;
             }
         }
-        let strips: Vec<ClassSet> = self.nodes.iter().map(|n| self.taxonomy.set(&n.strips)).collect();
+        let strips: Vec<ClassSet> = self
+            .nodes
+            .iter()
+            .map(|n| self.taxonomy.set(&n.strips))
+            .collect();
         let mut queued = vec![false; self.nodes.len()];
         let mut work = VecDeque::new();
         for f in 0..self.flows.len() {
@@ -195,7 +223,11 @@ impl<'m> Analysis<'m> {
                 continue;
             }
             let out = self.reach[n].difference(strips[n]);
-            let outgoing: Vec<EdgeIndex> = self.graph.edges_directed(NodeIndex::new(n), Direction::Outgoing).map(|e| petgraph::visit::EdgeRef::id(&e)).collect();
+            let outgoing: Vec<EdgeIndex> = self
+                .graph
+                .edges_directed(NodeIndex::new(n), Direction::Outgoing)
+                .map(|e| petgraph::visit::EdgeRef::id(&e))
+                .collect();
             for edge in outgoing {
                 let f = edge.index();
                 let added = out.difference(self.carried[f]);
@@ -254,7 +286,8 @@ impl<'m> Analysis<'m> {
 
     /// The most sensitive class of a set (highest tier, then taxonomy order).
     pub fn top_class(&self, set: ClassSet) -> Option<usize> {
-        set.iter().max_by_key(|c| (self.taxonomy.class(*c).tier, std::cmp::Reverse(*c)))
+        set.iter()
+            .max_by_key(|c| (self.taxonomy.class(*c).tier, std::cmp::Reverse(*c)))
     }
 
     /// Does the flow cross a trust boundary (its ends sit in different trust zones)?
@@ -264,19 +297,29 @@ impl<'m> Analysis<'m> {
     }
 
     pub fn incoming(&self, n: NodeIx) -> impl Iterator<Item = FlowIx> + '_ {
-        self.graph.edges_directed(NodeIndex::new(n), Direction::Incoming).map(|e| petgraph::visit::EdgeRef::id(&e).index())
+        self.graph
+            .edges_directed(NodeIndex::new(n), Direction::Incoming)
+            .map(|e| petgraph::visit::EdgeRef::id(&e).index())
     }
 
     pub fn outgoing(&self, n: NodeIx) -> impl Iterator<Item = FlowIx> + '_ {
-        self.graph.edges_directed(NodeIndex::new(n), Direction::Outgoing).map(|e| petgraph::visit::EdgeRef::id(&e).index())
+        self.graph
+            .edges_directed(NodeIndex::new(n), Direction::Outgoing)
+            .map(|e| petgraph::visit::EdgeRef::id(&e).index())
     }
 
     pub fn node_element(&self, n: NodeIx) -> Element {
-        Element { kind: SubjectKind::Node, index: self.node_model_index[n] }
+        Element {
+            kind: SubjectKind::Node,
+            index: self.node_model_index[n],
+        }
     }
 
     pub fn flow_element(&self, f: FlowIx) -> Element {
-        Element { kind: SubjectKind::Flow, index: self.flow_model_index[f] }
+        Element {
+            kind: SubjectKind::Flow,
+            index: self.flow_model_index[f],
+        }
     }
 
     /// `Name (id)` of a node, for messages.
@@ -288,7 +331,12 @@ impl<'m> Analysis<'m> {
     pub fn kind_label(&self, n: NodeIx) -> String {
         let kind = self.nodes[n].kind.as_str();
         let mut chars = kind.chars();
-        let capitalized: String = chars.next().map(|c| c.to_ascii_uppercase()).into_iter().chain(chars).collect();
+        let capitalized: String = chars
+            .next()
+            .map(|c| c.to_ascii_uppercase())
+            .into_iter()
+            .chain(chars)
+            .collect();
         format!("{capitalized} {}", self.node_label(n))
     }
 
@@ -297,7 +345,10 @@ impl<'m> Analysis<'m> {
         let flow = self.flows[f];
         if flow.name.trim().is_empty() {
             let (from, to) = self.ends[f];
-            format!("{} → {} ({})", self.nodes[from].name, self.nodes[to].name, flow.id)
+            format!(
+                "{} → {} ({})",
+                self.nodes[from].name, self.nodes[to].name, flow.id
+            )
         } else {
             label(&flow.name, &flow.id)
         }
@@ -316,7 +367,9 @@ impl<'m> Analysis<'m> {
     /// "personal data arrives through checkout → f3 → f7" when `set` holds classes that reach
     /// `n` only by propagation; the path of the most sensitive of them.
     pub fn propagated_into_node(&self, n: NodeIx, set: ClassSet) -> Option<(usize, Vec<FlowIx>)> {
-        let incoming_declared = self.incoming(n).fold(ClassSet::EMPTY, |acc, f| acc.union(self.declared[f]));
+        let incoming_declared = self
+            .incoming(n)
+            .fold(ClassSet::EMPTY, |acc, f| acc.union(self.declared[f]));
         let propagated = set.difference(incoming_declared).difference(self.held[n]);
         let top = self.top_class(propagated)?;
         Some((top, self.witness_to_node(n, top)))
@@ -341,7 +394,10 @@ impl<'m> Analysis<'m> {
         } else {
             format!("held by {}", self.node_label(entry))
         };
-        format!("{} arrives via {ids} ({origin})", self.taxonomy.class(class).id)
+        format!(
+            "{} arrives via {ids} ({origin})",
+            self.taxonomy.class(class).id
+        )
     }
 }
 

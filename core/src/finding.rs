@@ -6,7 +6,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// How bad a finding is. Orders from `Low` to `Critical`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Low,
@@ -17,7 +19,12 @@ pub enum Severity {
 
 impl Severity {
     /// From most to least severe, the order of every listing.
-    pub const DESCENDING: [Severity; 4] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low];
+    pub const DESCENDING: [Severity; 4] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -29,7 +36,9 @@ impl Severity {
     }
 
     pub fn parse(text: &str) -> Option<Severity> {
-        Severity::DESCENDING.into_iter().find(|s| s.as_str() == text)
+        Severity::DESCENDING
+            .into_iter()
+            .find(|s| s.as_str() == text)
     }
 }
 

@@ -119,7 +119,9 @@ pub struct Node {
 }
 
 /// What a node is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum NodeKind {
     /// A person or a client (browser, mobile app).
@@ -135,7 +137,9 @@ pub enum NodeKind {
 }
 
 /// Hosting model for shared responsibility.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Hosting {
     /// IaaS: the team runs the OS.
@@ -149,7 +153,9 @@ pub enum Hosting {
 }
 
 /// A special role of a node.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// A log store or log pipeline.
@@ -162,7 +168,9 @@ pub enum Role {
     Gateway,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Environment {
     Prod,
@@ -171,7 +179,9 @@ pub enum Environment {
     Dev,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum EncryptionAtRest {
     None,
@@ -194,7 +204,9 @@ pub struct Vendor {
 }
 
 /// An agreement with a vendor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Agreement {
     /// Data processing agreement (GDPR Art. 28).
@@ -224,7 +236,9 @@ pub struct Attestation {
     pub expires: Option<Date>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum AttestationKind {
     Soc2Type1,
@@ -271,7 +285,9 @@ pub struct Flow {
     pub notes: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub enum TlsVersion {
     #[serde(rename = "1.0")]
     V1_0,
@@ -300,7 +316,9 @@ pub struct Boundary {
     pub description: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum BoundaryKind {
     Internet,
@@ -315,7 +333,10 @@ pub enum BoundaryKind {
 impl BoundaryKind {
     /// Boundaries whose sides are different trust zones: a flow between two of them crosses.
     pub fn is_zone(self) -> bool {
-        matches!(self, BoundaryKind::Network | BoundaryKind::Account | BoundaryKind::Vendor)
+        matches!(
+            self,
+            BoundaryKind::Network | BoundaryKind::Account | BoundaryKind::Vendor
+        )
     }
 }
 
@@ -343,7 +364,9 @@ pub struct DataClass {
     pub description: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub enum Regime {
     #[serde(rename = "GDPR")]
     Gdpr,
@@ -469,7 +492,8 @@ pub struct Pointers {
 
 impl Pointers {
     pub fn new(model: &Model) -> Pointers {
-        let mut by_id = std::collections::HashMap::with_capacity(model.nodes.len() + model.flows.len());
+        let mut by_id =
+            std::collections::HashMap::with_capacity(model.nodes.len() + model.flows.len());
         for (i, boundary) in model.boundaries.iter().enumerate() {
             by_id.insert(boundary.id.clone(), format!("/boundaries/{i}"));
         }

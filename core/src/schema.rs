@@ -8,7 +8,10 @@ use crate::Severity;
 /// The schema as pretty JSON with a trailing newline (what `schema/flowmap-1.schema.json` holds).
 pub fn schema_json() -> String {
     let mut schema = schemars::schema_for!(Model);
-    schema.insert("$id".into(), "https://flowmap.dev/schema/flowmap-1.schema.json".into());
+    schema.insert(
+        "$id".into(),
+        "https://flowmap.dev/schema/flowmap-1.schema.json".into(),
+    );
     let mut text = serde_json::to_string_pretty(&schema).expect("a schema always serializes");
     text.push('\n');
     text
@@ -72,8 +75,13 @@ impl<'de> serde::Deserialize<'de> for RuleSetting {
                     other => Err(E::invalid_value(serde::de::Unexpected::Str(other), &self)),
                 }
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RuleSetting, A::Error> {
-                let regrade = <Regrade as serde::Deserialize>::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<RuleSetting, A::Error> {
+                let regrade = <Regrade as serde::Deserialize>::deserialize(
+                    serde::de::value::MapAccessDeserializer::new(map),
+                )?;
                 Ok(RuleSetting::Severity(regrade.severity))
             }
         }

@@ -10,7 +10,12 @@ pub const SENSITIVE_TIER: u8 = 3;
 
 /// The built-in taxonomy, as `format.md` lists it.
 pub fn builtin_classes() -> Vec<DataClass> {
-    let class = |id: &str, name: &str, tier: u8, personal: bool, regime: Option<Regime>, never_store: bool| DataClass {
+    let class = |id: &str,
+                 name: &str,
+                 tier: u8,
+                 personal: bool,
+                 regime: Option<Regime>,
+                 never_store: bool| DataClass {
         id: id.to_owned(),
         name: name.to_owned(),
         tier,
@@ -26,15 +31,71 @@ pub fn builtin_classes() -> Vec<DataClass> {
         class("telemetry", "Telemetry", 1, false, None, false),
         class("confidential", "Confidential", 2, false, None, false),
         class("audit-log", "Audit log", 2, false, None, false),
-        class("personal", "Personal data", 3, true, Some(Regime::Gdpr), false),
+        class(
+            "personal",
+            "Personal data",
+            3,
+            true,
+            Some(Regime::Gdpr),
+            false,
+        ),
         class("financial", "Financial data", 3, true, None, false),
-        class("gov-id", "Government id", 4, true, Some(Regime::Gdpr), false),
-        class("children", "Children's data", 4, true, Some(Regime::Gdpr), false),
-        class("special-category", "Special-category data", 5, true, Some(Regime::Gdpr), false),
-        class("phi", "Protected health information", 5, true, Some(Regime::Hipaa), false),
-        class("cardholder", "Cardholder data", 5, true, Some(Regime::Pci), false),
-        class("credentials", "Credentials and secrets", 6, false, None, false),
-        class("sad", "Sensitive authentication data", 6, false, Some(Regime::Pci), true),
+        class(
+            "gov-id",
+            "Government id",
+            4,
+            true,
+            Some(Regime::Gdpr),
+            false,
+        ),
+        class(
+            "children",
+            "Children's data",
+            4,
+            true,
+            Some(Regime::Gdpr),
+            false,
+        ),
+        class(
+            "special-category",
+            "Special-category data",
+            5,
+            true,
+            Some(Regime::Gdpr),
+            false,
+        ),
+        class(
+            "phi",
+            "Protected health information",
+            5,
+            true,
+            Some(Regime::Hipaa),
+            false,
+        ),
+        class(
+            "cardholder",
+            "Cardholder data",
+            5,
+            true,
+            Some(Regime::Pci),
+            false,
+        ),
+        class(
+            "credentials",
+            "Credentials and secrets",
+            6,
+            false,
+            None,
+            false,
+        ),
+        class(
+            "sad",
+            "Sensitive authentication data",
+            6,
+            false,
+            Some(Regime::Pci),
+            true,
+        ),
     ]
 }
 
@@ -106,7 +167,11 @@ impl Taxonomy {
             }
         }
         classes.truncate(MAX_CLASSES);
-        let mut by_id: Vec<(String, usize)> = classes.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+        let mut by_id: Vec<(String, usize)> = classes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
         by_id.sort();
         Taxonomy { classes, by_id }
     }
@@ -166,11 +231,24 @@ mod tests {
     fn builtins_match_the_format_document() {
         let classes = builtin_classes();
         assert_eq!(classes.len(), 14);
-        let sensitive: Vec<&str> =
-            classes.iter().filter(|c| c.tier >= SENSITIVE_TIER).map(|c| c.id.as_str()).collect();
+        let sensitive: Vec<&str> = classes
+            .iter()
+            .filter(|c| c.tier >= SENSITIVE_TIER)
+            .map(|c| c.id.as_str())
+            .collect();
         assert_eq!(
             sensitive,
-            ["personal", "financial", "gov-id", "children", "special-category", "phi", "cardholder", "credentials", "sad"]
+            [
+                "personal",
+                "financial",
+                "gov-id",
+                "children",
+                "special-category",
+                "phi",
+                "cardholder",
+                "credentials",
+                "sad"
+            ]
         );
     }
 

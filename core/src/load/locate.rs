@@ -41,8 +41,18 @@ const INDEXED_DEPTH: usize = 2;
 impl<'a> Locator<'a> {
     pub fn new(text: &'a str) -> Locator<'a> {
         let mut line_starts = vec![0];
-        line_starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
-        let mut locator = Locator { text, line_starts, shallow: HashMap::new(), duplicates: Vec::new() };
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        let mut locator = Locator {
+            text,
+            line_starts,
+            shallow: HashMap::new(),
+            duplicates: Vec::new(),
+        };
         locator.index();
         locator
     }
@@ -57,8 +67,15 @@ impl<'a> Locator<'a> {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|start| *start <= offset) - 1;
         let start = self.line_starts[line];
-        let column = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
-        Position { line: line + 1, column }
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count())
+            + 1;
+        Position {
+            line: line + 1,
+            column,
+        }
     }
 
     /// Where the value at `pointer` starts; for a pointer that does not exist (a missing field),
@@ -105,11 +122,17 @@ impl<'a> Locator<'a> {
         while at < bytes.len() {
             match bytes[at] {
                 b'{' => {
-                    stack.push(Frame::Object { pointer: std::mem::take(&mut pending), keys: Default::default() });
+                    stack.push(Frame::Object {
+                        pointer: std::mem::take(&mut pending),
+                        keys: Default::default(),
+                    });
                     at += 1;
                 }
                 b'[' => {
-                    stack.push(Frame::Array { pointer: std::mem::take(&mut pending), next: 0 });
+                    stack.push(Frame::Array {
+                        pointer: std::mem::take(&mut pending),
+                        next: 0,
+                    });
                     at = first_non_ws(self.text, at + 1);
                     if bytes.get(at) != Some(&b']') {
                         pending = self.element_starts(&mut stack, at);
@@ -130,11 +153,17 @@ impl<'a> Locator<'a> {
                     let colon = first_non_ws(self.text, end);
                     let depth = stack.len();
                     match stack.last_mut() {
-                        Some(Frame::Object { pointer, keys }) if bytes.get(colon) == Some(&b':') => {
+                        Some(Frame::Object { pointer, keys })
+                            if bytes.get(colon) == Some(&b':') =>
+                        {
                             let key = decode_string(&self.text[at..end]);
                             let child = format!("{pointer}/{}", escape_segment(&key));
                             if !keys.insert(key.clone()) {
-                                self.duplicates.push(DuplicateKey { pointer: child.clone(), key, offset: at });
+                                self.duplicates.push(DuplicateKey {
+                                    pointer: child.clone(),
+                                    key,
+                                    offset: at,
+                                });
                             }
                             let value = first_non_ws(self.text, colon + 1);
                             if depth <= INDEXED_DEPTH {
@@ -168,8 +197,14 @@ impl<'a> Locator<'a> {
 }
 
 enum Frame {
-    Object { pointer: String, keys: std::collections::HashSet<String> },
-    Array { pointer: String, next: usize },
+    Object {
+        pointer: String,
+        keys: std::collections::HashSet<String>,
+    },
+    Array {
+        pointer: String,
+        next: usize,
+    },
 }
 
 /// The offset of the child `segment` of the container value starting at `start`.
@@ -283,11 +318,18 @@ fn split_pointer(pointer: &str) -> Vec<String> {
     if pointer.is_empty() {
         return Vec::new();
     }
-    pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect()
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect()
 }
 
 fn join_pointer(segments: &[String]) -> String {
-    segments.iter().map(|s| format!("/{}", escape_segment(s))).collect()
+    segments
+        .iter()
+        .map(|s| format!("/{}", escape_segment(s)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -307,11 +349,35 @@ mod tests {
     fn locates_shallow_and_deep_pointers() {
         let locator = Locator::new(DOC);
         assert_eq!(locator.locate(""), Position { line: 1, column: 1 });
-        assert_eq!(locator.locate("/name"), Position { line: 2, column: 11 });
+        assert_eq!(
+            locator.locate("/name"),
+            Position {
+                line: 2,
+                column: 11
+            }
+        );
         assert_eq!(locator.locate("/nodes/0"), Position { line: 4, column: 5 });
-        assert_eq!(locator.locate("/nodes/0/kind"), Position { line: 4, column: 27 });
-        assert_eq!(locator.locate("/nodes/1/vendor/agreements/1"), Position { line: 5, column: 45 });
-        assert_eq!(locator.locate("/rules/a~1b"), Position { line: 7, column: 41 });
+        assert_eq!(
+            locator.locate("/nodes/0/kind"),
+            Position {
+                line: 4,
+                column: 26
+            }
+        );
+        assert_eq!(
+            locator.locate("/nodes/1/vendor/agreements/1"),
+            Position {
+                line: 5,
+                column: 46
+            }
+        );
+        assert_eq!(
+            locator.locate("/rules/a~1b"),
+            Position {
+                line: 7,
+                column: 39
+            }
+        );
     }
 
     #[test]
@@ -326,13 +392,23 @@ mod tests {
     fn finds_duplicate_keys_at_any_depth() {
         let text = r#"{"a": 1, "n": [{"id": "x", "id": "y"}], "a": 2}"#;
         let locator = Locator::new(text);
-        let found: Vec<&str> = locator.duplicates().iter().map(|d| d.pointer.as_str()).collect();
+        let found: Vec<&str> = locator
+            .duplicates()
+            .iter()
+            .map(|d| d.pointer.as_str())
+            .collect();
         assert_eq!(found, ["/n/0/id", "/a"]);
     }
 
     #[test]
     fn columns_count_characters() {
         let text = "{\"name\": \"héllo\", \"x\": 1}";
-        assert_eq!(Locator::new(text).locate("/x"), Position { line: 1, column: 24 });
+        assert_eq!(
+            Locator::new(text).locate("/x"),
+            Position {
+                line: 1,
+                column: 24
+            }
+        );
     }
 }

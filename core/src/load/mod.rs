@@ -41,8 +41,16 @@ pub struct LoadError {
 
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let pointer = if self.pointer.is_empty() { "(document)" } else { &self.pointer };
-        write!(f, "{}:{}: {}: {}", self.line, self.column, pointer, self.message)
+        let pointer = if self.pointer.is_empty() {
+            "(document)"
+        } else {
+            &self.pointer
+        };
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.line, self.column, pointer, self.message
+        )
     }
 }
 
@@ -79,14 +87,25 @@ pub(crate) struct Problems<'a> {
 
 impl<'a> Problems<'a> {
     pub(crate) fn new(locator: &'a Locator<'a>) -> Problems<'a> {
-        Problems { locator: Some(locator), errors: Vec::new() }
+        Problems {
+            locator: Some(locator),
+            errors: Vec::new(),
+        }
     }
 
     /// Reports a problem at the value `pointer` names (or its nearest existing parent).
     pub(crate) fn at(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
         let pointer = pointer.into();
-        let position = self.locator.map(|l| l.locate(&pointer)).unwrap_or(Position { line: 1, column: 1 });
-        self.errors.push(LoadError { line: position.line, column: position.column, pointer, message: message.into() });
+        let position = self
+            .locator
+            .map(|l| l.locate(&pointer))
+            .unwrap_or(Position { line: 1, column: 1 });
+        self.errors.push(LoadError {
+            line: position.line,
+            column: position.column,
+            pointer,
+            message: message.into(),
+        });
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -98,12 +117,23 @@ impl<'a> Problems<'a> {
         self.errors.dedup();
         let omitted = self.errors.len().saturating_sub(MAX_ERRORS);
         self.errors.truncate(MAX_ERRORS);
-        LoadErrors { errors: self.errors, omitted }
+        LoadErrors {
+            errors: self.errors,
+            omitted,
+        }
     }
 }
 
 fn single(line: usize, column: usize, message: impl Into<String>) -> LoadErrors {
-    LoadErrors { errors: vec![LoadError { line, column, pointer: String::new(), message: message.into() }], omitted: 0 }
+    LoadErrors {
+        errors: vec![LoadError {
+            line,
+            column,
+            pointer: String::new(),
+            message: message.into(),
+        }],
+        omitted: 0,
+    }
 }
 
 /// Loads a model from the bytes of a `.flowmap.json` file.
@@ -112,7 +142,11 @@ pub fn load(bytes: &[u8]) -> Result<Model, LoadErrors> {
         return Err(single(
             1,
             1,
-            format!("the file is {} bytes; models larger than {} bytes are refused", bytes.len(), MAX_FILE_BYTES),
+            format!(
+                "the file is {} bytes; models larger than {} bytes are refused",
+                bytes.len(),
+                MAX_FILE_BYTES
+            ),
         ));
     }
     let text = match std::str::from_utf8(bytes) {
@@ -121,11 +155,17 @@ pub fn load(bytes: &[u8]) -> Result<Model, LoadErrors> {
             let valid = &bytes[..error.valid_up_to()];
             let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
             let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-            let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+            let column = String::from_utf8_lossy(&valid[line_start..])
+                .chars()
+                .count()
+                + 1;
             return Err(single(
                 line,
                 column,
-                format!("the file is not valid UTF-8 (invalid byte at offset {})", error.valid_up_to()),
+                format!(
+                    "the file is not valid UTF-8 (invalid byte at offset {})",
+                    error.valid_up_to()
+                ),
             ));
         }
     };
@@ -136,7 +176,11 @@ pub fn load(bytes: &[u8]) -> Result<Model, LoadErrors> {
 pub fn load_str(text: &str) -> Result<Model, LoadErrors> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.len() > MAX_FILE_BYTES {
-        return Err(single(1, 1, format!("models larger than {MAX_FILE_BYTES} bytes are refused")));
+        return Err(single(
+            1,
+            1,
+            format!("models larger than {MAX_FILE_BYTES} bytes are refused"),
+        ));
     }
     let value: Value = match serde_json::from_str(text) {
         Ok(value) => value,
@@ -153,7 +197,10 @@ pub fn load_str(text: &str) -> Result<Model, LoadErrors> {
             line: position.line,
             column: position.column,
             pointer: duplicate.pointer.clone(),
-            message: format!("duplicate key {:?}: each key may appear once in an object", duplicate.key),
+            message: format!(
+                "duplicate key {:?}: each key may appear once in an object",
+                duplicate.key
+            ),
         });
     }
     let model = read_model(&value, &mut problems);
@@ -176,18 +223,34 @@ fn syntax_message(error: &serde_json::Error) -> String {
         None => text,
     };
     match error.classify() {
-        serde_json::error::Category::Eof => format!("the document ends too early ({message}); is the file truncated?"),
+        serde_json::error::Category::Eof => {
+            format!("the document ends too early ({message}); is the file truncated?")
+        }
         _ => format!("invalid JSON: {message}"),
     }
 }
 
-const SECTIONS: &[&str] =
-    &["format", "name", "description", "classes", "boundaries", "nodes", "flows", "rules", "waivers", "narratives", "layout"];
+const SECTIONS: &[&str] = &[
+    "format",
+    "name",
+    "description",
+    "classes",
+    "boundaries",
+    "nodes",
+    "flows",
+    "rules",
+    "waivers",
+    "narratives",
+    "layout",
+];
 
 /// Reads the document section by section and element by element, collecting every error.
 fn read_model(value: &Value, problems: &mut Problems) -> Option<Model> {
     let Some(object) = value.as_object() else {
-        problems.at("", format!("a model is a JSON object, found {}", describe(value)));
+        problems.at(
+            "",
+            format!("a model is a JSON object, found {}", describe(value)),
+        );
         return None;
     };
     match object.get("format") {
@@ -202,7 +265,10 @@ fn read_model(value: &Value, problems: &mut Problems) -> Option<Model> {
     for key in object.keys().filter(|k| !SECTIONS.contains(&k.as_str())) {
         problems.at(
             format!("/{}", escape_segment(key)),
-            format!("unknown field {key:?}, expected one of: {}", SECTIONS.join(", ")),
+            format!(
+                "unknown field {key:?}, expected one of: {}",
+                SECTIONS.join(", ")
+            ),
         );
     }
     let name = match object.get("name") {
@@ -244,12 +310,15 @@ fn read<T: DeserializeOwned>(value: &Value, pointer: &str, problems: &mut Proble
             let mut at = pointer.to_owned();
             for segment in error.path().iter() {
                 match segment {
-                    serde_path_to_error::Segment::Seq { index } => at.push_str(&format!("/{index}")),
+                    serde_path_to_error::Segment::Seq { index } => {
+                        at.push_str(&format!("/{index}"))
+                    }
                     serde_path_to_error::Segment::Map { key } => {
                         at.push('/');
                         at.push_str(&escape_segment(key));
                     }
-                    serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
+                    serde_path_to_error::Segment::Enum { .. }
+                    | serde_path_to_error::Segment::Unknown => {}
                 }
             }
             problems.at(at, clean_serde_message(&error.into_inner().to_string()));
@@ -289,7 +358,10 @@ fn read_array<T: DeserializeOwned>(
             ok.then_some(parsed)
         }
         Some(other) => {
-            problems.at(pointer, format!("expected an array, found {}", describe(other)));
+            problems.at(
+                pointer,
+                format!("expected an array, found {}", describe(other)),
+            );
             None
         }
     }
@@ -307,7 +379,11 @@ fn read_map<T: DeserializeOwned>(
             let mut parsed = BTreeMap::new();
             let mut ok = true;
             for (entry, value) in entries {
-                match read(value, &format!("{pointer}/{}", escape_segment(entry)), problems) {
+                match read(
+                    value,
+                    &format!("{pointer}/{}", escape_segment(entry)),
+                    problems,
+                ) {
                     Some(element) => {
                         parsed.insert(entry.clone(), element);
                     }
@@ -317,7 +393,10 @@ fn read_map<T: DeserializeOwned>(
             ok.then_some(parsed)
         }
         Some(other) => {
-            problems.at(pointer, format!("expected an object, found {}", describe(other)));
+            problems.at(
+                pointer,
+                format!("expected an object, found {}", describe(other)),
+            );
             None
         }
     }

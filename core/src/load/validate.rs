@@ -14,7 +14,11 @@ pub const MAX_NAME_CHARS: usize = 200;
 pub const MAX_TEXT_CHARS: usize = 20_000;
 
 pub(super) fn validate(model: &Model, problems: &mut Problems) {
-    let mut check = Validator { problems, element_ids: HashMap::new(), class_ids: HashSet::new() };
+    let mut check = Validator {
+        problems,
+        element_ids: HashMap::new(),
+        class_ids: HashSet::new(),
+    };
     check.strings(model);
     check.ids(model);
     check.references(model);
@@ -39,7 +43,10 @@ fn is_valid_id(id: &str) -> bool {
 impl Validator<'_, '_> {
     fn id(&mut self, pointer: String, id: &str) {
         if id.chars().count() > MAX_ID_CHARS {
-            self.problems.at(pointer, format!("an id has at most {MAX_ID_CHARS} characters"));
+            self.problems.at(
+                pointer,
+                format!("an id has at most {MAX_ID_CHARS} characters"),
+            );
         } else if !is_valid_id(id) {
             self.problems.at(
                 pointer,
@@ -51,14 +58,20 @@ impl Validator<'_, '_> {
     fn name(&mut self, pointer: String, text: &str) {
         let chars = text.chars().count();
         if chars > MAX_NAME_CHARS {
-            self.problems.at(pointer, format!("too long: {chars} characters where at most {MAX_NAME_CHARS} are allowed"));
+            self.problems.at(
+                pointer,
+                format!("too long: {chars} characters where at most {MAX_NAME_CHARS} are allowed"),
+            );
         }
     }
 
     fn text(&mut self, pointer: String, text: &str) {
         let chars = text.chars().count();
         if chars > MAX_TEXT_CHARS {
-            self.problems.at(pointer, format!("too long: {chars} characters where at most {MAX_TEXT_CHARS} are allowed"));
+            self.problems.at(
+                pointer,
+                format!("too long: {chars} characters where at most {MAX_TEXT_CHARS} are allowed"),
+            );
         }
     }
 
@@ -101,7 +114,10 @@ impl Validator<'_, '_> {
             for (j, control) in node.controls.iter().enumerate() {
                 self.name(format!("{at}/controls/{j}"), control);
                 if control.trim().is_empty() {
-                    self.problems.at(format!("{at}/controls/{j}"), "a control is a non-empty name such as \"waf\"");
+                    self.problems.at(
+                        format!("{at}/controls/{j}"),
+                        "a control is a non-empty name such as \"waf\"",
+                    );
                 }
             }
         }
@@ -116,10 +132,12 @@ impl Validator<'_, '_> {
             self.text(format!("{at}/reason"), &waiver.reason);
             self.name(format!("{at}/approved_by"), &waiver.approved_by);
             if waiver.reason.trim().is_empty() {
-                self.problems.at(format!("{at}/reason"), "a waiver needs a reason");
+                self.problems
+                    .at(format!("{at}/reason"), "a waiver needs a reason");
             }
             if waiver.approved_by.trim().is_empty() {
-                self.problems.at(format!("{at}/approved_by"), "a waiver needs an approver");
+                self.problems
+                    .at(format!("{at}/approved_by"), "a waiver needs an approver");
             }
         }
         for (i, narrative) in model.narratives.iter().enumerate() {
@@ -127,7 +145,10 @@ impl Validator<'_, '_> {
             self.name(format!("{at}/control"), &narrative.control);
             self.text(format!("{at}/text"), &narrative.text);
             if narrative.control.trim().is_empty() {
-                self.problems.at(format!("{at}/control"), "a narrative names the control it explains");
+                self.problems.at(
+                    format!("{at}/control"),
+                    "a narrative names the control it explains",
+                );
             }
         }
     }
@@ -139,17 +160,31 @@ impl Validator<'_, '_> {
             let at = format!("/classes/{i}/id");
             self.id(at.clone(), &class.id);
             if let Some(first) = own_classes.insert(&class.id, at.clone()) {
-                self.problems.at(at, format!("duplicate class id {:?}: already defined at {first}", class.id));
+                self.problems.at(
+                    at,
+                    format!(
+                        "duplicate class id {:?}: already defined at {first}",
+                        class.id
+                    ),
+                );
             }
             if class.tier > 9 {
-                self.problems.at(format!("/classes/{i}/tier"), "a tier is between 0 and 9");
+                self.problems
+                    .at(format!("/classes/{i}/tier"), "a tier is between 0 and 9");
             }
         }
-        self.class_ids = builtin.iter().cloned().chain(own_classes.keys().map(|s| s.to_string())).collect();
+        self.class_ids = builtin
+            .iter()
+            .cloned()
+            .chain(own_classes.keys().map(|s| s.to_string()))
+            .collect();
         if self.class_ids.len() > MAX_CLASSES {
             self.problems.at(
                 "/classes",
-                format!("{} data classes in all; a model may use at most {MAX_CLASSES}", self.class_ids.len()),
+                format!(
+                    "{} data classes in all; a model may use at most {MAX_CLASSES}",
+                    self.class_ids.len()
+                ),
             );
         }
         let elements = model
@@ -157,15 +192,28 @@ impl Validator<'_, '_> {
             .iter()
             .enumerate()
             .map(|(i, b)| (format!("/boundaries/{i}/id"), &b.id))
-            .chain(model.nodes.iter().enumerate().map(|(i, n)| (format!("/nodes/{i}/id"), &n.id)))
-            .chain(model.flows.iter().enumerate().map(|(i, f)| (format!("/flows/{i}/id"), &f.id)))
+            .chain(
+                model
+                    .nodes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| (format!("/nodes/{i}/id"), &n.id)),
+            )
+            .chain(
+                model
+                    .flows
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (format!("/flows/{i}/id"), &f.id)),
+            )
             .collect::<Vec<_>>();
         for (at, id) in elements {
             self.id(at.clone(), id);
             match self.element_ids.get(id.as_str()) {
                 Some(first) => {
                     let first = first.clone();
-                    self.problems.at(at, format!("duplicate id {id:?}: already used at {first}"));
+                    self.problems
+                        .at(at, format!("duplicate id {id:?}: already used at {first}"));
                 }
                 None => {
                     self.element_ids.insert(id.clone(), at);
@@ -175,9 +223,13 @@ impl Validator<'_, '_> {
     }
 
     fn reference(&mut self, pointer: String, id: &str, section: &str, what: &str) {
-        let exists = self.element_ids.get(id).is_some_and(|first| first.starts_with(section));
+        let exists = self
+            .element_ids
+            .get(id)
+            .is_some_and(|first| first.starts_with(section));
         if !exists {
-            self.problems.at(pointer, format!("{what} {id:?} does not exist"));
+            self.problems
+                .at(pointer, format!("{what} {id:?} does not exist"));
         }
     }
 
@@ -190,7 +242,10 @@ impl Validator<'_, '_> {
                     format!("unknown data class {id:?}: use a built-in class or define it under \"classes\""),
                 );
             } else if !seen.insert(id) {
-                self.problems.at(format!("{pointer}/{j}"), format!("data class {id:?} is listed twice"));
+                self.problems.at(
+                    format!("{pointer}/{j}"),
+                    format!("data class {id:?} is listed twice"),
+                );
             }
         }
     }
@@ -198,18 +253,31 @@ impl Validator<'_, '_> {
     fn references(&mut self, model: &Model) {
         for (i, boundary) in model.boundaries.iter().enumerate() {
             if let Some(parent) = &boundary.parent {
-                self.reference(format!("/boundaries/{i}/parent"), parent, "/boundaries/", "parent boundary");
+                self.reference(
+                    format!("/boundaries/{i}/parent"),
+                    parent,
+                    "/boundaries/",
+                    "parent boundary",
+                );
             }
         }
         for (i, node) in model.nodes.iter().enumerate() {
             let at = format!("/nodes/{i}");
             if let Some(boundary) = &node.boundary {
-                self.reference(format!("{at}/boundary"), boundary, "/boundaries/", "boundary");
+                self.reference(
+                    format!("{at}/boundary"),
+                    boundary,
+                    "/boundaries/",
+                    "boundary",
+                );
             }
             self.classes(format!("{at}/holds"), &node.holds);
             self.classes(format!("{at}/strips"), &node.strips);
             if node.clearance.is_some_and(|c| c > 9) {
-                self.problems.at(format!("{at}/clearance"), "a clearance is a tier between 0 and 9");
+                self.problems.at(
+                    format!("{at}/clearance"),
+                    "a clearance is a tier between 0 and 9",
+                );
             }
         }
         for (i, flow) in model.flows.iter().enumerate() {
@@ -217,7 +285,13 @@ impl Validator<'_, '_> {
             self.reference(format!("{at}/from"), &flow.from, "/nodes/", "source node");
             self.reference(format!("{at}/to"), &flow.to, "/nodes/", "target node");
             if flow.from == flow.to {
-                self.problems.at(format!("{at}/to"), format!("a flow goes between two nodes; this one starts and ends at {:?}", flow.from));
+                self.problems.at(
+                    format!("{at}/to"),
+                    format!(
+                        "a flow goes between two nodes; this one starts and ends at {:?}",
+                        flow.from
+                    ),
+                );
             }
             self.classes(format!("{at}/data"), &flow.data);
         }
@@ -225,7 +299,10 @@ impl Validator<'_, '_> {
             if !self.element_ids.contains_key(&waiver.subject) {
                 self.problems.at(
                     format!("/waivers/{i}/subject"),
-                    format!("waiver subject {:?} is not a node, flow or boundary of this model", waiver.subject),
+                    format!(
+                        "waiver subject {:?} is not a node, flow or boundary of this model",
+                        waiver.subject
+                    ),
                 );
             }
         }
@@ -237,7 +314,12 @@ impl Validator<'_, '_> {
             .iter()
             .filter_map(|b| b.parent.as_deref().map(|p| (b.id.as_str(), p)))
             .collect();
-        let index: HashMap<&str, usize> = model.boundaries.iter().enumerate().map(|(i, b)| (b.id.as_str(), i)).collect();
+        let index: HashMap<&str, usize> = model
+            .boundaries
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.id.as_str(), i))
+            .collect();
         let mut reported: HashSet<&str> = HashSet::new();
         for boundary in &model.boundaries {
             let mut chain = vec![boundary.id.as_str()];
@@ -281,7 +363,10 @@ impl Validator<'_, '_> {
             if crate::rules::find(&waiver.rule).is_none() {
                 self.problems.at(
                     format!("/waivers/{i}/rule"),
-                    format!("unknown rule {:?}: `flowmap rules` lists the catalog", waiver.rule),
+                    format!(
+                        "unknown rule {:?}: `flowmap rules` lists the catalog",
+                        waiver.rule
+                    ),
                 );
             }
         }
@@ -290,8 +375,15 @@ impl Validator<'_, '_> {
     fn layout(&mut self, model: &Model) {
         for (id, point) in &model.layout.nodes {
             let at = format!("/layout/nodes/{}", super::escape_segment(id));
-            if !self.element_ids.get(id).is_some_and(|p| p.starts_with("/nodes/")) {
-                self.problems.at(at.clone(), format!("layout for node {id:?}, which does not exist"));
+            if !self
+                .element_ids
+                .get(id)
+                .is_some_and(|p| p.starts_with("/nodes/"))
+            {
+                self.problems.at(
+                    at.clone(),
+                    format!("layout for node {id:?}, which does not exist"),
+                );
             }
             if !(point.x.is_finite() && point.y.is_finite()) {
                 self.problems.at(at, "coordinates must be finite numbers");
@@ -299,11 +391,19 @@ impl Validator<'_, '_> {
         }
         for (id, rect) in &model.layout.boundaries {
             let at = format!("/layout/boundaries/{}", super::escape_segment(id));
-            if !self.element_ids.get(id).is_some_and(|p| p.starts_with("/boundaries/")) {
-                self.problems.at(at.clone(), format!("layout for boundary {id:?}, which does not exist"));
+            if !self
+                .element_ids
+                .get(id)
+                .is_some_and(|p| p.starts_with("/boundaries/"))
+            {
+                self.problems.at(
+                    at.clone(),
+                    format!("layout for boundary {id:?}, which does not exist"),
+                );
             }
             if rect.w < 0.0 || rect.h < 0.0 {
-                self.problems.at(at, "a boundary's width and height cannot be negative");
+                self.problems
+                    .at(at, "a boundary's width and height cannot be negative");
             }
         }
     }

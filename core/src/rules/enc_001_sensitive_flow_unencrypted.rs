@@ -37,7 +37,11 @@ declare_rule! {
 }
 
 fn check(a: &Analysis, out: &mut Sink) {
-    let top_tier = a.taxonomy.set(&["cardholder".to_owned(), "sad".to_owned(), "credentials".to_owned()]);
+    let top_tier = a.taxonomy.set(&[
+        "cardholder".to_owned(),
+        "sad".to_owned(),
+        "credentials".to_owned(),
+    ]);
     for f in 0..a.flows.len() {
         let sensitive = a.carried[f].intersection(a.sensitive);
         if sensitive.is_empty() {
@@ -48,7 +52,11 @@ fn check(a: &Analysis, out: &mut Sink) {
             continue;
         }
         let crosses = a.crosses(f);
-        let mut message = format!("Flow {} carries {} unencrypted", a.flow_label(f), a.class_list(sensitive));
+        let mut message = format!(
+            "Flow {} carries {} unencrypted",
+            a.flow_label(f),
+            a.class_list(sensitive)
+        );
         if crosses {
             message.push_str(" across a trust boundary");
         }

@@ -34,7 +34,11 @@ declare_rule! {
 
 fn check(a: &Analysis, out: &mut Sink) {
     for (n, node) in a.nodes.iter().enumerate() {
-        if !matches!(node.kind, NodeKind::Service | NodeKind::Store | NodeKind::Queue) || node.hosting == Some(Hosting::Saas) {
+        if !matches!(
+            node.kind,
+            NodeKind::Service | NodeKind::Store | NodeKind::Queue
+        ) || node.hosting == Some(Hosting::Saas)
+        {
             continue;
         }
         out.examine(a.node_element(n));
@@ -43,11 +47,18 @@ fn check(a: &Analysis, out: &mut Sink) {
         }
         let sensitive = a.reach[n].intersection(a.sensitive);
         if sensitive.is_empty() {
-            out.report(a.node_element(n), format!("{} is not logged or monitored", a.kind_label(n)));
+            out.report(
+                a.node_element(n),
+                format!("{} is not logged or monitored", a.kind_label(n)),
+            );
         } else {
             out.report(
                 a.node_element(n),
-                format!("{} handles {} but is not logged or monitored", a.kind_label(n), a.class_list(sensitive)),
+                format!(
+                    "{} handles {} but is not logged or monitored",
+                    a.kind_label(n),
+                    a.class_list(sensitive)
+                ),
             )
             .severity(Severity::High);
         }

@@ -44,6 +44,9 @@ fn check(a: &Analysis, out: &mut Sink) {
         } else {
             format!("carries {}", a.class_list(sensitive))
         };
-        out.report(a.flow_element(f), format!("Flow {} {why} but is not monitored", a.flow_label(f)));
+        out.report(
+            a.flow_element(f),
+            format!("Flow {} {why} but is not monitored", a.flow_label(f)),
+        );
     }
 }

@@ -33,7 +33,11 @@ declare_rule! {
 }
 
 fn check(a: &Analysis, out: &mut Sink) {
-    let watched = a.personal.union(a.taxonomy.set(&["credentials".to_owned(), "cardholder".to_owned(), "sad".to_owned()]));
+    let watched = a.personal.union(a.taxonomy.set(&[
+        "credentials".to_owned(),
+        "cardholder".to_owned(),
+        "sad".to_owned(),
+    ]));
     for (n, node) in a.nodes.iter().enumerate() {
         if node.role != Some(Role::LogSink) {
             continue;
@@ -43,7 +47,11 @@ fn check(a: &Analysis, out: &mut Sink) {
         if found.is_empty() {
             continue;
         }
-        let mut message = format!("Log sink {} receives {}", a.node_label(n), a.class_list(found));
+        let mut message = format!(
+            "Log sink {} receives {}",
+            a.node_label(n),
+            a.class_list(found)
+        );
         let propagated = a.propagated_into_node(n, found);
         if let Some((class, path)) = &propagated {
             message.push_str(&format!("; {}", a.describe_witness(*class, path)));

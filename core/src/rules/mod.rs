@@ -60,7 +60,10 @@ impl Rule {
 
 impl std::fmt::Debug for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Rule").field("id", &self.id).field("name", &self.name).finish()
+        f.debug_struct("Rule")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .finish()
     }
 }
 
@@ -113,7 +116,10 @@ pub fn catalog_markdown() -> String {
     let mut out = String::from("| id | name | default severity | controls (SOC 2) | what it flags |\n|---|---|---|---|---|\n");
     for rule in REGISTRY {
         let controls = rule.controls();
-        let soc2: Vec<&str> = controls.iter().filter_map(|c| c.strip_prefix("SOC2:")).collect();
+        let soc2: Vec<&str> = controls
+            .iter()
+            .filter_map(|c| c.strip_prefix("SOC2:"))
+            .collect();
         out.push_str(&format!(
             "| {} | `{}` | {} | {} | {} |\n",
             rule.id,
@@ -157,7 +163,13 @@ impl Sink {
     }
 
     pub fn report(&mut self, subject: Element, message: String) -> &mut Report {
-        self.reports.push(Report { subject, severity: None, message, path: Vec::new(), extra_families: &[] });
+        self.reports.push(Report {
+            subject,
+            severity: None,
+            message,
+            path: Vec::new(),
+            extra_families: &[],
+        });
         self.reports.last_mut().expect("just pushed")
     }
 }

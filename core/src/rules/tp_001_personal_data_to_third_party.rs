@@ -43,12 +43,18 @@ fn check(a: &Analysis, out: &mut Sink) {
             continue;
         }
         out.examine(a.node_element(n));
-        let has_dpa = node.vendor.as_ref().is_some_and(|v| v.agreements.contains(&Agreement::Dpa));
+        let has_dpa = node
+            .vendor
+            .as_ref()
+            .is_some_and(|v| v.agreements.contains(&Agreement::Dpa));
         if has_dpa {
             continue;
         }
-        let mut message =
-            format!("Third party {} receives {} with no data processing agreement on file", a.node_label(n), a.class_list(personal));
+        let mut message = format!(
+            "Third party {} receives {} with no data processing agreement on file",
+            a.node_label(n),
+            a.class_list(personal)
+        );
         let propagated = a.propagated_into_node(n, personal);
         if let Some((class, path)) = &propagated {
             message.push_str(&format!("; {}", a.describe_witness(*class, path)));

@@ -45,7 +45,10 @@ fn check(a: &Analysis, out: &mut Sink) {
         }
         out.examine(a.node_element(n));
         if let Some((class, path)) = a.propagated_into_node(n, personal) {
-            let undeclared = personal.difference(a.incoming(n).fold(Default::default(), |acc, f| acc.union(a.declared[f])));
+            let undeclared = personal.difference(
+                a.incoming(n)
+                    .fold(Default::default(), |acc, f| acc.union(a.declared[f])),
+            );
             let message = format!(
                 "Third party {} receives {} that no flow into it declares; {}",
                 a.node_label(n),
