@@ -17,6 +17,9 @@ pub struct CheckOptions {
     pub disabled: BTreeSet<String>,
     /// When not empty, run only these rules (`--only`).
     pub only: BTreeSet<String>,
+    /// The day the check is about (waiver and attestation expiry). The core reads no clock:
+    /// the CLI passes the current UTC date, tests pass a fixed one. `None`: nothing expires.
+    pub today: Option<crate::date::Date>,
 }
 
 /// What one rule did: its population and its findings count, for the control view.
@@ -43,7 +46,7 @@ pub struct Report {
 
 /// Checks a loaded model against the catalog.
 pub fn check(model: &Model, options: &CheckOptions) -> Report {
-    let analysis = Analysis::new(model);
+    let analysis = Analysis::new(model).with_today(options.today);
     let mut findings = Vec::new();
     let mut runs = Vec::new();
     for rule in REGISTRY.iter().copied() {

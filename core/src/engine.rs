@@ -59,6 +59,9 @@ pub struct Analysis<'m> {
     pub sensitive: ClassSet,
     /// Classes marked personal.
     pub personal: ClassSet,
+    /// The day the check is about, for expiry (passed in; the core reads no clock). `None`:
+    /// nothing is judged expired.
+    pub today: Option<crate::date::Date>,
     class_count: usize,
     /// `arrival[n * class_count + c]`: the flow through which class `c` first reached node `n`.
     arrival: Vec<u32>,
@@ -167,11 +170,18 @@ impl<'m> Analysis<'m> {
             held,
             sensitive,
             personal,
+            today: None,
             class_count,
             arrival: Vec::new(),
         };
         analysis.propagate();
         analysis
+    }
+
+    /// Sets the day the check is about.
+    pub fn with_today(mut self, today: Option<crate::date::Date>) -> Self {
+        self.today = today;
+        self
     }
 
     /// Does a node pass on what reaches it? Services (but not gateways), stores and queues do;
