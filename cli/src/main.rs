@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use anstyle::{AnsiColor, Style};
 use clap::{Parser, Subcommand, ValueEnum};
 use flowmap_core::{
-    check, findings_json, load, CheckOptions, LoadErrors, Locator, Model, Pointers, Report,
+    check, findings_json, load, CheckOptions, Date, LoadErrors, Locator, Model, Pointers, Report,
     Severity,
 };
 
@@ -59,6 +59,21 @@ struct CheckArgs {
     /// Run only these rules.
     #[arg(long, value_name = "ID,…", value_delimiter = ',')]
     only: Vec<String>,
+    /// Judge waiver and attestation expiry as of this day (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    today: Option<Date>,
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text)
+}
+
+/// Today's date in UTC, from the system clock (the core never reads it).
+fn utc_today() -> Date {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    Date::from_days_since_epoch(seconds.div_euclid(86_400))
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -172,6 +187,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
     let options = CheckOptions {
         disabled: args.disable.iter().cloned().collect(),
         only: args.only.iter().cloned().collect::<BTreeSet<_>>(),
+        today: Some(args.today.unwrap_or_else(utc_today)),
     };
     let report = check(&model, &options);
     match args.format {

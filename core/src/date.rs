@@ -39,6 +39,21 @@ impl Date {
         Ok(Date { year, month, day })
     }
 
+    /// The day `days` after 1970-01-01 (the caller reads the clock; this only converts).
+    /// Uses Howard Hinnant's civil-from-days algorithm; clamps to years 0–9999.
+    pub fn from_days_since_epoch(days: i64) -> Date {
+        let z = days.clamp(-719_468, 2_932_896) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+        Date { year, month, day }
+    }
+
     pub fn year(self) -> u16 {
         self.year
     }
@@ -104,6 +119,20 @@ mod tests {
         assert!(a < b);
         assert_eq!(a.to_string(), "2026-12-31");
         assert!(Date::parse("2024-02-29").is_ok());
+    }
+
+    #[test]
+    fn converts_days_since_the_epoch() {
+        assert_eq!(Date::from_days_since_epoch(0).to_string(), "1970-01-01");
+        assert_eq!(
+            Date::from_days_since_epoch(19_782).to_string(),
+            "2024-02-29"
+        );
+        assert_eq!(
+            Date::from_days_since_epoch(20_414).to_string(),
+            "2025-11-22"
+        );
+        assert_eq!(Date::from_days_since_epoch(-1).to_string(), "1969-12-31");
     }
 
     #[test]

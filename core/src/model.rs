@@ -15,12 +15,11 @@ use crate::date::Date;
 pub const FORMAT: &str = "flowmap/1";
 
 /// One data-flow model: what the file holds.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "Flowmap model (flowmap/1)")]
 pub struct Model {
     /// The format tag, always `flowmap/1`.
-    #[serde(default = "format_tag")]
     #[schemars(schema_with = "crate::schema::format_tag")]
     pub format: String,
     /// The system's name.
@@ -55,8 +54,23 @@ pub struct Model {
     pub layout: Layout,
 }
 
-fn format_tag() -> String {
-    FORMAT.to_owned()
+impl Default for Model {
+    /// An empty, unnamed model with the format tag set.
+    fn default() -> Model {
+        Model {
+            format: FORMAT.to_owned(),
+            name: String::new(),
+            description: None,
+            classes: Vec::new(),
+            boundaries: Vec::new(),
+            nodes: Vec::new(),
+            flows: Vec::new(),
+            rules: BTreeMap::new(),
+            waivers: Vec::new(),
+            narratives: Vec::new(),
+            layout: Layout::default(),
+        }
+    }
 }
 
 /// A component of the system.

@@ -402,9 +402,32 @@ fn read_map<T: DeserializeOwned>(
     }
 }
 
-/// Makes serde's messages read as plain sentences (backticks become quotes).
+/// Makes serde's messages read as plain sentences: `` `x` `` becomes `"x"` (numbers lose the
+/// quotes), Rust type names become words.
 fn clean_serde_message(message: &str) -> String {
-    message.replace('`', "\"")
+    let mut out = String::with_capacity(message.len());
+    let mut parts = message.split('`');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    let mut quoted = true;
+    for part in parts {
+        if quoted {
+            let numeric = !part.is_empty() && part.parse::<f64>().is_ok();
+            if numeric {
+                out.push_str(part);
+            } else {
+                out.push('"');
+                out.push_str(part);
+                out.push('"');
+            }
+        } else {
+            out.push_str(part);
+        }
+        quoted = !quoted;
+    }
+    out.replace("expected u8", "expected a whole number from 0 to 255")
+        .replace("expected f64", "expected a number")
 }
 
 /// "a string", "the number 3", … for messages.
