@@ -59,6 +59,10 @@ struct CheckArgs {
     /// Run only these rules.
     #[arg(long, value_name = "ID,…", value_delimiter = ',')]
     only: Vec<String>,
+    /// Group results by control id (SOC 2, ISO 27001, NIST, PCI DSS): the rules that test each
+    /// control, the population each examined, passes and exceptions.
+    #[arg(long)]
+    by_control: bool,
     /// Judge waiver and attestation expiry as of this day (default: today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     today: Option<Date>,
@@ -190,12 +194,17 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
         today: Some(args.today.unwrap_or_else(utc_today)),
     };
     let report = check(&model, &options);
-    match args.format {
-        Format::Json => write_out(&findings_json(&model, &report))?,
-        Format::Text => {
-            // The loader accepted the bytes, so they are UTF-8 (a BOM aside).
-            let text = String::from_utf8_lossy(&bytes);
-            print_text(&display, &text, &model, &report);
+    match (args.format, args.by_control) {
+        (Format::Json, false) => write_out(&findings_json(&model, &report, &options))?,
+        (Format::Json, true) => write_out(&flowmap_core::controls_json(&model, &report))?,
+        (Format::Text, by_control) => {
+            if by_control {
+                print_controls(&report);
+            } else {
+                // The loader accepted the bytes, so they are UTF-8 (a BOM aside).
+                let text = String::from_utf8_lossy(&bytes);
+                print_text(&display, &text, &model, &report);
+            }
             ExitCode::SUCCESS
         }
     };
@@ -246,7 +255,7 @@ fn print_text(file: &str, text: &str, model: &Model, report: &Report) {
     let pointers = Pointers::new(model);
     let blue = style(AnsiColor::Blue);
     let dim = Style::new().dimmed();
-    for finding in &report.findings {
+    for finding in report.findings.iter().filter(|f| !f.waived) {
         let sev = severity_style(finding.severity);
         let pointer = pointers.of(&finding.subject.id);
         let position = locator.locate(pointer);
@@ -276,6 +285,12 @@ fn print_text(file: &str, text: &str, model: &Model, report: &Report) {
         let _ = writeln!(out);
     }
     let summary = &report.summary;
+    let waived = report.findings.iter().filter(|f| f.waived).count();
+    let waived = if waived > 0 {
+        format!(" ({waived} waived, not shown)")
+    } else {
+        String::new()
+    };
     let checked = format!(
         "Checked {} nodes and {} flows with {} rules",
         model.nodes.len(),
@@ -284,12 +299,12 @@ fn print_text(file: &str, text: &str, model: &Model, report: &Report) {
     );
     if summary.total() == 0 {
         let green = style(AnsiColor::Green);
-        let _ = writeln!(out, "{green}No findings.{green:#} {checked}.");
+        let _ = writeln!(out, "{green}No findings{green:#}{waived}. {checked}.");
     } else {
         let bold = Style::new().bold();
         let _ = writeln!(
             out,
-            "{bold}{} finding{}{bold:#}: {} critical, {} high, {} medium, {} low. {checked}.",
+            "{bold}{} finding{}{bold:#}: {} critical, {} high, {} medium, {} low{waived}. {checked}.",
             summary.total(),
             if summary.total() == 1 { "" } else { "s" },
             summary.critical,
@@ -315,6 +330,51 @@ fn grouped_controls(controls: &[String]) -> String {
         .map(|(f, ids)| format!("{f} {}", ids.join(" ")))
         .collect::<Vec<_>>()
         .join(" · ")
+}
+
+fn print_controls(report: &Report) {
+    let mut out = anstream::stdout();
+    let bold = Style::new().bold();
+    let dim = Style::new().dimmed();
+    let (green, red) = (style(AnsiColor::Green), style(AnsiColor::Red));
+    let controls = flowmap_core::by_control(report);
+    let mut framework = "";
+    for control in &controls {
+        if control.framework != framework {
+            framework = control.framework;
+            let title =
+                flowmap_core::controls::Framework::of(&control.control).map_or("", |f| f.title());
+            let _ = writeln!(out, "{bold}{title}{bold:#}");
+        }
+        let status = if control.satisfied {
+            format!("{green}satisfied{green:#}")
+        } else {
+            format!("{red}not satisfied{red:#}")
+        };
+        let _ = writeln!(
+            out,
+            "  {bold}{}{bold:#} {} {dim}—{dim:#} {status}",
+            control.control, control.title
+        );
+        for test in &control.tests {
+            let waived = if test.waived > 0 {
+                format!(", {} waived", test.waived)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "      {:<9} {:<40} population {:>4}: {:>4} passed, {:>3} exceptions{waived}",
+                test.rule, test.name, test.population, test.passes, test.exceptions
+            );
+        }
+    }
+    let failing = controls.iter().filter(|c| !c.satisfied).count();
+    let _ = writeln!(
+        out,
+        "\n{} controls tested, {failing} not satisfied.",
+        controls.len()
+    );
 }
 
 fn print_rules() -> Result<ExitCode, String> {

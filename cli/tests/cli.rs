@@ -288,3 +288,50 @@ fn the_readme_shows_what_check_says_about_the_example() {
         "README.md's example output is stale: run UPDATE_GENERATED=1 cargo test -p flowmap-cli"
     );
 }
+
+#[test]
+fn by_control_groups_results_by_control_soc2_first() {
+    let output = flowmap()
+        .args(["check", EXAMPLE, "--by-control"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the exit code still follows the findings"
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    let soc2 = text.find("SOC 2").unwrap();
+    let iso = text.find("ISO/IEC 27001:2022").unwrap();
+    let nist = text.find("NIST SP 800-53").unwrap();
+    assert!(soc2 < iso && iso < nist, "{text}");
+    assert!(text.contains("SOC2:CC6.7 Transmission"), "{text}");
+    assert!(text.contains("population"), "{text}");
+
+    let output = flowmap()
+        .args(["check", EXAMPLE, "--by-control", "--format", "json"])
+        .output()
+        .unwrap();
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(document["format"], "flowmap-controls/1");
+    let controls = document["controls"].as_array().unwrap();
+    assert_eq!(controls[0]["framework"], "SOC2");
+    let cc67 = controls
+        .iter()
+        .find(|c| c["control"] == "SOC2:CC6.7")
+        .unwrap();
+    assert_eq!(cc67["satisfied"], false);
+    let enc = cc67["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["rule"] == "ENC-001")
+        .unwrap();
+    let population = enc["population"].as_u64().unwrap();
+    assert_eq!(
+        enc["passes"].as_u64().unwrap()
+            + enc["exceptions"].as_u64().unwrap()
+            + enc["waived"].as_u64().unwrap(),
+        population
+    );
+}

@@ -1,10 +1,12 @@
 //! The findings document (`flowmap check --format json`), `flowmap-findings/1`.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::canonical::model_sha256;
-use crate::check::Report;
-use crate::finding::{Finding, Summary};
+use crate::check::{CheckOptions, Report};
+use crate::finding::{Finding, Severity, Summary};
 use crate::model::Model;
 use crate::rules::RULES_VERSION;
 
@@ -13,35 +15,72 @@ struct Document<'a> {
     format: &'static str,
     model: ModelRef<'a>,
     tool: Tool,
+    configuration: Configuration,
     findings: &'a [Finding],
     summary: Summary,
 }
 
+/// The model a document is about: its name and the SHA-256 of its canonical form.
 #[derive(Serialize)]
-struct ModelRef<'a> {
+pub(crate) struct ModelRef<'a> {
     name: &'a str,
     sha256: String,
 }
 
+impl<'a> ModelRef<'a> {
+    pub(crate) fn of(model: &'a Model) -> ModelRef<'a> {
+        ModelRef {
+            name: &model.name,
+            sha256: model_sha256(model),
+        }
+    }
+}
+
+/// The tool that wrote a document.
 #[derive(Serialize)]
-struct Tool {
+pub(crate) struct Tool {
     name: &'static str,
     version: &'static str,
     rules_version: &'static str,
 }
 
-/// The findings document as pretty JSON with a trailing newline.
-pub fn findings_json(model: &Model, report: &Report) -> String {
-    let document = Document {
-        format: "flowmap-findings/1",
-        model: ModelRef {
-            name: &model.name,
-            sha256: model_sha256(model),
-        },
-        tool: Tool {
+impl Tool {
+    pub(crate) fn current() -> Tool {
+        Tool {
             name: "flowmap",
             version: crate::VERSION,
             rules_version: RULES_VERSION,
+        }
+    }
+}
+
+/// How the check was configured: which rules ran, which were skipped, which re-graded, and the
+/// day expiry was judged on.
+#[derive(Serialize)]
+struct Configuration {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    today: Option<String>,
+    rules_run: Vec<&'static str>,
+    rules_skipped: Vec<&'static str>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    severity_overrides: BTreeMap<&'static str, Severity>,
+}
+
+/// The findings document as pretty JSON with a trailing newline.
+pub fn findings_json(model: &Model, report: &Report, options: &CheckOptions) -> String {
+    let document = Document {
+        format: "flowmap-findings/1",
+        model: ModelRef::of(model),
+        tool: Tool::current(),
+        configuration: Configuration {
+            today: options.today.map(|d| d.to_string()),
+            rules_run: report.runs.iter().map(|r| r.rule.id).collect(),
+            rules_skipped: report.skipped.clone(),
+            severity_overrides: report
+                .runs
+                .iter()
+                .filter_map(|r| r.severity_override.map(|s| (r.rule.id, s)))
+                .collect(),
         },
         findings: &report.findings,
         summary: report.summary,

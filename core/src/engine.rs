@@ -318,6 +318,21 @@ impl<'m> Analysis<'m> {
             .map(|e| petgraph::visit::EdgeRef::id(&e).index())
     }
 
+    /// The node, flow or boundary with this id.
+    pub fn element_of(&self, id: &str) -> Option<Element> {
+        if let Ok(n) = self.nodes.binary_search_by(|n| n.id.as_str().cmp(id)) {
+            return Some(self.node_element(n));
+        }
+        if let Ok(f) = self.flows.binary_search_by(|f| f.id.as_str().cmp(id)) {
+            return Some(self.flow_element(f));
+        }
+        let b = self.model.boundaries.iter().position(|b| b.id == id)?;
+        Some(Element {
+            kind: SubjectKind::Boundary,
+            index: b as u32,
+        })
+    }
+
     pub fn node_element(&self, n: NodeIx) -> Element {
         Element {
             kind: SubjectKind::Node,

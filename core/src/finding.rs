@@ -97,6 +97,9 @@ pub struct Finding {
     pub fingerprint: String,
     /// Suppressed by a current waiver (still reported, not counted).
     pub waived: bool,
+    /// The waiver that suppresses it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<crate::model::Waiver>,
 }
 
 /// Counts of findings that are not waived, by severity.

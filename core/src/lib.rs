@@ -6,6 +6,7 @@
 
 pub mod canonical;
 pub mod check;
+pub mod control_view;
 pub mod controls;
 pub mod date;
 pub mod document;
@@ -19,6 +20,7 @@ pub mod taxonomy;
 
 pub use canonical::{canonical_json, model_sha256, to_file_json};
 pub use check::{check, CheckOptions, Report, RuleRun};
+pub use control_view::{by_control, controls_json, ControlResult, ControlTest};
 pub use date::Date;
 pub use document::findings_json;
 pub use finding::{Finding, Severity, Subject, SubjectKind, Summary};

@@ -398,7 +398,7 @@ pub enum RuleSetting {
 }
 
 /// An accepted risk: suppresses exactly one finding (rule + subject) until it expires.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Waiver {
     /// The rule id, e.g. `LOG-002`.

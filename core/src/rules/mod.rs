@@ -10,7 +10,7 @@
 
 use crate::controls::Family;
 use crate::engine::{Analysis, Element, FlowIx};
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
 
 mod auth_001_unauthenticated_ingress;
 mod auth_003_unauthenticated_path;
@@ -22,6 +22,8 @@ mod log_002_unmonitored_flow;
 mod log_003_sensitive_data_in_logs;
 mod tp_001_personal_data_to_third_party;
 mod tp_002_transitive_disclosure;
+mod wvr_001_expired_waiver;
+mod wvr_002_stale_waiver;
 
 /// A rule of the catalog.
 pub struct Rule {
@@ -37,8 +39,24 @@ pub struct Rule {
     pub families: &'static [Family],
     /// The doc comment, raw (one line per `///` line).
     docs_raw: &'static str,
-    /// Examines the model and reports.
-    pub check: fn(&Analysis, &mut Sink),
+    /// Examines the model (or the findings of the other rules) and reports.
+    pub check: Check,
+}
+
+/// What a rule examines.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// The model, through its analysis view.
+    Model(fn(&Analysis, &mut Sink)),
+    /// The findings of the model rules that ran (rules about waivers); these run last.
+    Findings(fn(&Analysis, &Outcome, &mut Sink)),
+}
+
+/// What the model rules produced, for [`Check::Findings`] rules.
+pub struct Outcome<'a> {
+    pub findings: &'a [Finding],
+    /// Ids of the rules that ran.
+    pub ran: &'a std::collections::BTreeSet<&'static str>,
 }
 
 impl Rule {
@@ -88,7 +106,29 @@ macro_rules! declare_rule {
             severity: $crate::finding::Severity::$severity,
             families: &[$($crate::controls::Family::$family),*],
             docs_raw: concat!($($doc, "\n"),*),
-            check: $check,
+            check: $crate::rules::Check::Model($check),
+        };
+    };
+    (
+        $(#[doc = $doc:literal])*
+        pub static $ident:ident = Rule {
+            id: $id:literal,
+            name: $name:literal,
+            summary: $summary:literal,
+            severity: $severity:ident,
+            families: [$($family:ident),* $(,)?],
+            check_findings: $check:path $(,)?
+        };
+    ) => {
+        $(#[doc = $doc])*
+        pub static $ident: $crate::rules::Rule = $crate::rules::Rule {
+            id: $id,
+            name: $name,
+            summary: $summary,
+            severity: $crate::finding::Severity::$severity,
+            families: &[$($crate::controls::Family::$family),*],
+            docs_raw: concat!($($doc, "\n"),*),
+            check: $crate::rules::Check::Findings($check),
         };
     };
 }
@@ -106,6 +146,8 @@ pub static REGISTRY: &[&Rule] = &[
     &log_003_sensitive_data_in_logs::LOG_003,
     &tp_001_personal_data_to_third_party::TP_001,
     &tp_002_transitive_disclosure::TP_002,
+    &wvr_001_expired_waiver::WVR_001,
+    &wvr_002_stale_waiver::WVR_002,
 ];
 
 /// The version of the rule catalog: changes whenever a rule is added, removed or re-graded.
@@ -155,6 +197,8 @@ pub struct Report {
     pub path: Vec<FlowIx>,
     /// Families beyond the rule's own that this finding also concerns.
     pub extra_families: &'static [Family],
+    /// Distinguishes two findings of one rule on one subject (part of the fingerprint).
+    pub key: Option<String>,
 }
 
 impl Sink {
@@ -169,6 +213,7 @@ impl Sink {
             message,
             path: Vec::new(),
             extra_families: &[],
+            key: None,
         });
         self.reports.last_mut().expect("just pushed")
     }
@@ -185,6 +230,10 @@ impl Report {
     }
     pub fn also(&mut self, families: &'static [Family]) -> &mut Report {
         self.extra_families = families;
+        self
+    }
+    pub fn key(&mut self, key: impl Into<String>) -> &mut Report {
+        self.key = Some(key.into());
         self
     }
 }
