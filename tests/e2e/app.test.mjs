@@ -1,0 +1,181 @@
+// Browser end-to-end test of the release build in dist/ (run `trunk build --release` first;
+// scripts/test does). Serves dist/ under a path prefix with a strict Content-Security-Policy and
+// drives the system Chromium with playwright-core.
+//
+//   node --test tests/e2e/
+//
+// Screenshots go to tests/e2e/artifacts/ (always the happy path; on failure, the failing page).
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { STRICT_CSP, startStaticServer } from "../../scripts/static-server.mjs";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const DIST = process.env.FLOWMAP_DIST ?? join(ROOT, "dist");
+const ARTIFACTS = join(ROOT, "tests", "e2e", "artifacts");
+const EXAMPLE = join(ROOT, "examples", "serverless-shop.flowmap.json");
+const PREFIX = "/some/prefix/";
+const TIMEOUT = 60_000;
+
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+
+let server;
+let browser;
+let page;
+const problems = [];
+
+before(async () => {
+  assert.ok(
+    existsSync(join(DIST, "index.html")),
+    `${DIST}/index.html is missing: run \`trunk build --release --offline\` first`,
+  );
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await startStaticServer({ root: DIST, prefix: PREFIX, csp: STRICT_CSP });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(20_000);
+  page.on("console", (msg) => {
+    if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  page.on("requestfailed", (req) =>
+    problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`),
+  );
+  page.on("response", (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+// A test that saves a screenshot of the page when it fails.
+function step(name, fn) {
+  test(name, { timeout: TIMEOUT }, async () => {
+    try {
+      await fn();
+    } catch (err) {
+      const file = join(ARTIFACTS, `failure-${name.replace(/[^a-z0-9]+/gi, "-")}.png`);
+      await page?.screenshot({ path: file, fullPage: true }).catch(() => {});
+      console.error(`screenshot of the failure: ${file}`);
+      throw err;
+    }
+  });
+}
+
+// A full-page screenshot in tests/e2e/artifacts/ (transitions finished, so colors are final).
+const snapshot = (name) =>
+  page.screenshot({ path: join(ARTIFACTS, name), fullPage: true, animations: "disabled" });
+
+const findingsText = () => page.locator(".findings").allInnerTexts().then((t) => t.join("\n"));
+
+step("dist/index.html uses relative URLs and no inline script or style", () => {
+  const html = readFileSync(join(DIST, "index.html"), "utf8");
+  assert.doesNotMatch(html, /\b(?:src|href)="\/(?!\/)/, "absolute URL in index.html");
+  for (const tag of html.match(/<script\b[^>]*>/g) ?? []) {
+    assert.match(tag, /\bsrc=/, `inline script in index.html: ${tag}`);
+  }
+  assert.doesNotMatch(html, /<style\b|\sstyle=/, "inline style in index.html");
+});
+
+step("the app starts under a path prefix", async () => {
+  await page.goto(server.url);
+  await page.getByRole("button", { name: "Load example" }).waitFor();
+  await page.getByRole("button", { name: "Open file…" }).waitFor();
+  assert.equal(await page.locator(".brand-name").innerText(), "Flowmap");
+  assert.match(await page.locator(".footer").innerText(), /Flowmap \d+\.\d+\.\d+/);
+  await snapshot("start.png");
+});
+
+step("Load example shows the findings", async () => {
+  await page.getByRole("button", { name: "Load example" }).click();
+  await page.locator(".finding").first().waitFor();
+
+  const text = await findingsText();
+  assert.match(text, /ENC-001/);
+  assert.match(text, /AUTH-003/);
+  assert.match(await page.locator(".model-meta").innerText(), /\d+ nodes? · \d+ flows?/);
+
+  const counts = await page.locator(".summary-count").allInnerTexts();
+  assert.equal(counts.length, 4, "one counter per severity");
+  const total = counts.map(Number).reduce((a, b) => a + b, 0);
+  assert.ok(total > 0, `summary counts are all zero: ${counts}`);
+
+  const titles = await page.locator(".group-name").allInnerTexts();
+  const order = ["critical", "high", "medium", "low"];
+  const seen = titles.map((t) => order.indexOf(t.trim().toLowerCase()));
+  assert.ok(seen.every((i) => i >= 0), `unexpected group titles ${titles}`);
+  assert.deepEqual(seen, [...seen].sort(), "groups go from critical to low");
+
+  await snapshot("example-light.png");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await snapshot("example-dark.png");
+  await page.emulateMedia({ colorScheme: "light" });
+});
+
+step("a broken file shows located errors and keeps the previous findings", async () => {
+  const before = await findingsText();
+  const modelName = await page.locator(".model-name").innerText();
+  const truncated = readFileSync(EXAMPLE).subarray(0, 300);
+
+  await page.locator("#file-input").setInputFiles({
+    name: "broken.flowmap.json",
+    mimeType: "application/json",
+    buffer: truncated,
+  });
+
+  const panel = page.locator(".error-panel");
+  await panel.waitFor();
+  assert.match(await panel.innerText(), /broken\.flowmap\.json/);
+  assert.match(await panel.locator(".problem-location").first().innerText(), /^line \d+, column \d+$/);
+  assert.match(await panel.innerText(), /Still showing the previously loaded model/);
+
+  assert.equal(await page.locator(".model-name").innerText(), modelName);
+  assert.equal(await findingsText(), before, "the previous findings are still listed");
+  await snapshot("broken-file.png");
+});
+
+step("dropping a valid file opens it and clears the error", async () => {
+  const model = JSON.parse(readFileSync(EXAMPLE, "utf8"));
+  model.name = "Dropped shop";
+  await page.evaluate(
+    ({ text, name }) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], name, { type: "application/json" }));
+      const target = document.querySelector(".content");
+      for (const type of ["dragenter", "dragover", "drop"]) {
+        target.dispatchEvent(
+          new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }),
+        );
+      }
+    },
+    { text: JSON.stringify(model, null, 2), name: "dropped.flowmap.json" },
+  );
+  await page.locator(".model-name", { hasText: "Dropped shop" }).waitFor();
+  await page.locator(".error-panel").waitFor({ state: "detached" });
+  assert.match(await page.locator(".model-meta").innerText(), /dropped\.flowmap\.json/);
+  assert.match(await findingsText(), /ENC-001/);
+});
+
+step("no console errors, page errors or failed requests", () => {
+  assert.deepEqual(problems, []);
+});
