@@ -170,3 +170,138 @@ fn a_saved_model_loads_back_equal() {
         assert_eq!(load(saved.as_bytes()).unwrap(), model);
     }
 }
+
+mod editing {
+    use flowmap_core::edit::{ops, History};
+    use flowmap_core::{load, Model, NodeKind, Point, Rect};
+    use proptest::prelude::*;
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        AddNode(u8, i16, i16),
+        AddFlow(u8, u8),
+        Move(u8, i16, i16),
+        Delete(u8),
+        Duplicate(u8),
+        Resize(u8, i16),
+        Gesture(u8, i16),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (any::<u8>(), -200i16..1600, -100i16..900).prop_map(|(k, x, y)| Op::AddNode(k, x, y)),
+            (any::<u8>(), any::<u8>()).prop_map(|(a, b)| Op::AddFlow(a, b)),
+            (any::<u8>(), -300i16..300, -300i16..300).prop_map(|(a, x, y)| Op::Move(a, x, y)),
+            any::<u8>().prop_map(Op::Delete),
+            any::<u8>().prop_map(Op::Duplicate),
+            (any::<u8>(), -100i16..300).prop_map(|(a, d)| Op::Resize(a, d)),
+            (any::<u8>(), -50i16..50).prop_map(|(a, d)| Op::Gesture(a, d)),
+        ]
+    }
+
+    fn pick_node(model: &Model, i: u8) -> Option<String> {
+        (!model.nodes.is_empty()).then(|| model.nodes[i as usize % model.nodes.len()].id.clone())
+    }
+
+    fn pick_element(model: &Model, i: u8) -> Option<String> {
+        let ids: Vec<&String> = model
+            .nodes
+            .iter()
+            .map(|n| &n.id)
+            .chain(model.flows.iter().map(|f| &f.id))
+            .chain(model.boundaries.iter().map(|b| &b.id))
+            .collect();
+        (!ids.is_empty()).then(|| ids[i as usize % ids.len()].clone())
+    }
+
+    fn apply(model: &Model, history: &mut History, current: &mut Model, op: &Op) {
+        let kinds = [
+            NodeKind::Actor,
+            NodeKind::Service,
+            NodeKind::Store,
+            NodeKind::Queue,
+            NodeKind::External,
+        ];
+        let next = match op {
+            Op::AddNode(k, x, y) => Some(
+                ops::add_node(
+                    model,
+                    kinds[*k as usize % 5],
+                    Point {
+                        x: *x as f64,
+                        y: *y as f64,
+                    },
+                )
+                .0,
+            ),
+            Op::AddFlow(a, b) => match (pick_node(model, *a), pick_node(model, *b)) {
+                (Some(a), Some(b)) => ops::add_flow(model, &a, &b).map(|(m, _)| m),
+                _ => None,
+            },
+            Op::Move(a, x, y) => {
+                pick_element(model, *a).map(|id| ops::move_by(model, &[id], *x as f64, *y as f64))
+            }
+            Op::Delete(a) => pick_element(model, *a).map(|id| ops::delete(model, &[id])),
+            Op::Duplicate(a) => pick_element(model, *a).map(|id| ops::duplicate(model, &[id]).0),
+            Op::Resize(a, d) => {
+                let ids: Vec<String> = model.boundaries.iter().map(|b| b.id.clone()).collect();
+                (!ids.is_empty())
+                    .then(|| ids[*a as usize % ids.len()].clone())
+                    .and_then(|id| {
+                        let r = model
+                            .layout
+                            .boundaries
+                            .get(&id)
+                            .copied()
+                            .unwrap_or_default();
+                        ops::resize_boundary(
+                            model,
+                            &id,
+                            Rect {
+                                w: r.w + *d as f64,
+                                h: r.h + *d as f64,
+                                ..r
+                            },
+                        )
+                    })
+            }
+            Op::Gesture(a, d) => {
+                if let Some(id) = pick_node(model, *a) {
+                    history.begin_gesture();
+                    for _ in 0..3 {
+                        let next = ops::move_by(current, std::slice::from_ref(&id), *d as f64, 1.0);
+                        history.commit(current, next);
+                    }
+                    history.end_gesture();
+                }
+                None
+            }
+        };
+        if let Some(next) = next {
+            history.commit(current, next);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, .. ProptestConfig::default() })]
+
+        #[test]
+        fn undo_all_restores_the_original_and_redo_all_the_result(ops in proptest::collection::vec(op(), 1..25)) {
+            let text = super::example();
+            let original = load(text.as_bytes()).unwrap();
+            let mut model = original.clone();
+            let mut history = History::default();
+            for op in &ops {
+                let snapshot = model.clone();
+                apply(&snapshot, &mut history, &mut model, op);
+                let saved = flowmap_core::to_file_json(&model);
+                prop_assert!(load(saved.as_bytes()).is_ok(), "invalid after {:?}: {}", op, load(saved.as_bytes()).unwrap_err());
+            }
+            let result = model.clone();
+            while history.undo(&mut model) {}
+            prop_assert_eq!(&model, &original);
+            while history.redo(&mut model) {}
+            prop_assert_eq!(&model, &result);
+        }
+    }
+}

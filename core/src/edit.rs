@@ -1,0 +1,1155 @@
+//! Editing: operations → diffs → history. The editor's only way to change a model.
+//!
+//! As in tldraw, a model is seen as records keyed by id (nodes, flows, boundaries, their layout
+//! entries, and one settings record); an edit is a function from a model to a new model, and
+//! what it changed is a [`Diff`] computed by comparing records. Undo applies the reversed diff:
+//! there is no hand-written inverse per operation. One gesture (a drag) is one history step:
+//! diffs pushed while a gesture is open are squashed into one. Selection and viewport are not
+//! part of the model and never reach the history.
+//!
+//! New ids are chosen deterministically from the model ([`fresh_id`]), never at random.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::model::{
+    Boundary, BoundaryKind, DataClass, Flow, Model, Narrative, Node, NodeKind, Point, Rect,
+    RuleSetting, Waiver,
+};
+
+/// The model-wide fields, edited as one record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    pub name: String,
+    pub description: Option<String>,
+    pub classes: Vec<DataClass>,
+    pub rules: BTreeMap<String, RuleSetting>,
+    pub waivers: Vec<Waiver>,
+    pub narratives: Vec<Narrative>,
+}
+
+impl Settings {
+    pub fn of(model: &Model) -> Settings {
+        Settings {
+            name: model.name.clone(),
+            description: model.description.clone(),
+            classes: model.classes.clone(),
+            rules: model.rules.clone(),
+            waivers: model.waivers.clone(),
+            narratives: model.narratives.clone(),
+        }
+    }
+
+    fn write(self, model: &mut Model) {
+        model.name = self.name;
+        model.description = self.description;
+        model.classes = self.classes;
+        model.rules = self.rules;
+        model.waivers = self.waivers;
+        model.narratives = self.narratives;
+    }
+}
+
+/// One changed record: its value before and after, with its position in its array (nodes,
+/// flows and boundaries keep their order across undo).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    Node {
+        before: Option<(usize, Node)>,
+        after: Option<(usize, Node)>,
+    },
+    Flow {
+        before: Option<(usize, Flow)>,
+        after: Option<(usize, Flow)>,
+    },
+    Boundary {
+        before: Option<(usize, Boundary)>,
+        after: Option<(usize, Boundary)>,
+    },
+    NodeLayout {
+        id: String,
+        before: Option<Point>,
+        after: Option<Point>,
+    },
+    BoundaryLayout {
+        id: String,
+        before: Option<Rect>,
+        after: Option<Rect>,
+    },
+    Settings {
+        before: Box<Settings>,
+        after: Box<Settings>,
+    },
+}
+
+/// What an edit changed. Applying it to the model before the edit gives the model after it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Diff {
+    pub changes: Vec<Change>,
+}
+
+fn swap<T>(before: &mut Option<T>, after: &mut Option<T>) {
+    std::mem::swap(before, after);
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// The records that differ between two models.
+    pub fn between(before: &Model, after: &Model) -> Diff {
+        let mut changes = Vec::new();
+        diff_ordered(
+            &before.nodes,
+            &after.nodes,
+            |n| &n.id,
+            &mut changes,
+            |before, after| Change::Node { before, after },
+        );
+        diff_ordered(
+            &before.flows,
+            &after.flows,
+            |f| &f.id,
+            &mut changes,
+            |before, after| Change::Flow { before, after },
+        );
+        diff_ordered(
+            &before.boundaries,
+            &after.boundaries,
+            |b| &b.id,
+            &mut changes,
+            |before, after| Change::Boundary { before, after },
+        );
+        diff_map(
+            &before.layout.nodes,
+            &after.layout.nodes,
+            &mut changes,
+            |id, before, after| Change::NodeLayout { id, before, after },
+        );
+        diff_map(
+            &before.layout.boundaries,
+            &after.layout.boundaries,
+            &mut changes,
+            |id, before, after| Change::BoundaryLayout { id, before, after },
+        );
+        let (settings_before, settings_after) = (Settings::of(before), Settings::of(after));
+        if settings_before != settings_after {
+            changes.push(Change::Settings {
+                before: Box::new(settings_before),
+                after: Box::new(settings_after),
+            });
+        }
+        Diff { changes }
+    }
+
+    /// The diff that undoes this one.
+    pub fn reversed(&self) -> Diff {
+        let changes = self
+            .changes
+            .iter()
+            .cloned()
+            .map(|mut change| {
+                match &mut change {
+                    Change::Node { before, after } => swap(before, after),
+                    Change::Flow { before, after } => swap(before, after),
+                    Change::Boundary { before, after } => swap(before, after),
+                    Change::NodeLayout { before, after, .. } => swap(before, after),
+                    Change::BoundaryLayout { before, after, .. } => swap(before, after),
+                    Change::Settings { before, after } => std::mem::swap(before, after),
+                }
+                change
+            })
+            .collect();
+        Diff { changes }
+    }
+
+    /// Applies the diff to the model it was computed from.
+    pub fn apply(&self, model: &mut Model) {
+        let mut nodes = Vec::new();
+        let mut flows = Vec::new();
+        let mut boundaries = Vec::new();
+        for change in &self.changes {
+            match change {
+                Change::Node { before, after } => nodes.push((before.clone(), after.clone())),
+                Change::Flow { before, after } => flows.push((before.clone(), after.clone())),
+                Change::Boundary { before, after } => {
+                    boundaries.push((before.clone(), after.clone()))
+                }
+                Change::NodeLayout { id, after, .. } => {
+                    set_entry(&mut model.layout.nodes, id, *after)
+                }
+                Change::BoundaryLayout { id, after, .. } => {
+                    set_entry(&mut model.layout.boundaries, id, *after)
+                }
+                Change::Settings { after, .. } => (**after).clone().write(model),
+            }
+        }
+        apply_ordered(&mut model.nodes, nodes, |n| &n.id);
+        apply_ordered(&mut model.flows, flows, |f| &f.id);
+        apply_ordered(&mut model.boundaries, boundaries, |b| &b.id);
+    }
+
+    /// One diff with the effect of `self` then `next` (a gesture's steps squashed). Records
+    /// that end where they started drop out.
+    pub fn then(&self, next: &Diff) -> Diff {
+        let mut merged: Vec<Change> = self.changes.clone();
+        for change in &next.changes {
+            let key = change_key(change);
+            match merged.iter_mut().find(|c| change_key(c) == key) {
+                None => merged.push(change.clone()),
+                Some(existing) => match (existing, change) {
+                    (Change::Node { after, .. }, Change::Node { after: next, .. }) => {
+                        *after = next.clone()
+                    }
+                    (Change::Flow { after, .. }, Change::Flow { after: next, .. }) => {
+                        *after = next.clone()
+                    }
+                    (Change::Boundary { after, .. }, Change::Boundary { after: next, .. }) => {
+                        *after = next.clone()
+                    }
+                    (Change::NodeLayout { after, .. }, Change::NodeLayout { after: next, .. }) => {
+                        *after = *next
+                    }
+                    (
+                        Change::BoundaryLayout { after, .. },
+                        Change::BoundaryLayout { after: next, .. },
+                    ) => *after = *next,
+                    (Change::Settings { after, .. }, Change::Settings { after: next, .. }) => {
+                        *after = next.clone()
+                    }
+                    _ => unreachable!("keys match only within one kind of record"),
+                },
+            }
+        }
+        merged.retain(|change| match change {
+            Change::Node { before, after } => before != after,
+            Change::Flow { before, after } => before != after,
+            Change::Boundary { before, after } => before != after,
+            Change::NodeLayout { before, after, .. } => before != after,
+            Change::BoundaryLayout { before, after, .. } => before != after,
+            Change::Settings { before, after } => before != after,
+        });
+        Diff { changes: merged }
+    }
+}
+
+fn change_key(change: &Change) -> (u8, &str) {
+    match change {
+        Change::Node { before, after } => (
+            0,
+            before
+                .as_ref()
+                .or(after.as_ref())
+                .map_or("", |(_, n)| n.id.as_str()),
+        ),
+        Change::Flow { before, after } => (
+            1,
+            before
+                .as_ref()
+                .or(after.as_ref())
+                .map_or("", |(_, f)| f.id.as_str()),
+        ),
+        Change::Boundary { before, after } => (
+            2,
+            before
+                .as_ref()
+                .or(after.as_ref())
+                .map_or("", |(_, b)| b.id.as_str()),
+        ),
+        Change::NodeLayout { id, .. } => (3, id.as_str()),
+        Change::BoundaryLayout { id, .. } => (4, id.as_str()),
+        Change::Settings { .. } => (5, ""),
+    }
+}
+
+fn set_entry<T: Copy>(map: &mut BTreeMap<String, T>, id: &str, value: Option<T>) {
+    match value {
+        Some(value) => {
+            map.insert(id.to_owned(), value);
+        }
+        None => {
+            map.remove(id);
+        }
+    }
+}
+
+type Ordered<T> = (Option<(usize, T)>, Option<(usize, T)>);
+
+fn diff_ordered<T: Clone + PartialEq>(
+    before: &[T],
+    after: &[T],
+    id: impl Fn(&T) -> &String,
+    changes: &mut Vec<Change>,
+    make: impl Fn(Option<(usize, T)>, Option<(usize, T)>) -> Change,
+) {
+    let old: HashMap<&String, (usize, &T)> = before
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (id(r), (i, r)))
+        .collect();
+    let new: HashMap<&String, (usize, &T)> = after
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (id(r), (i, r)))
+        .collect();
+    for (i, record) in before.iter().enumerate() {
+        match new.get(id(record)) {
+            None => changes.push(make(Some((i, record.clone())), None)),
+            Some((j, now)) if *now != record => {
+                changes.push(make(Some((i, record.clone())), Some((*j, (*now).clone()))))
+            }
+            Some(_) => {}
+        }
+    }
+    for (j, record) in after.iter().enumerate() {
+        if !old.contains_key(id(record)) {
+            changes.push(make(None, Some((j, record.clone()))));
+        }
+    }
+}
+
+fn diff_map<T: Copy + PartialEq>(
+    before: &BTreeMap<String, T>,
+    after: &BTreeMap<String, T>,
+    changes: &mut Vec<Change>,
+    make: impl Fn(String, Option<T>, Option<T>) -> Change,
+) {
+    for (id, old) in before {
+        match after.get(id) {
+            Some(new) if new == old => {}
+            new => changes.push(make(id.clone(), Some(*old), new.copied())),
+        }
+    }
+    for (id, new) in after {
+        if !before.contains_key(id) {
+            changes.push(make(id.clone(), None, Some(*new)));
+        }
+    }
+}
+
+/// Removes what is gone, then inserts what is new at its recorded position (ascending), then
+/// replaces what changed in place.
+fn apply_ordered<T: Clone>(
+    records: &mut Vec<T>,
+    changes: Vec<Ordered<T>>,
+    id: impl Fn(&T) -> &String,
+) {
+    if changes.is_empty() {
+        return;
+    }
+    let removed: HashSet<String> = changes
+        .iter()
+        .filter(|(_, after)| after.is_none())
+        .filter_map(|(b, _)| b.as_ref().map(|(_, r)| id(r).clone()))
+        .collect();
+    if !removed.is_empty() {
+        records.retain(|r| !removed.contains(id(r)));
+    }
+    let mut inserted: Vec<(usize, T)> = changes
+        .iter()
+        .filter(|(before, _)| before.is_none())
+        .filter_map(|(_, a)| a.clone())
+        .collect();
+    inserted.sort_by_key(|(at, _)| *at);
+    for (at, record) in inserted {
+        let at = at.min(records.len());
+        records.insert(at, record);
+    }
+    let replaced: HashMap<String, T> = changes
+        .into_iter()
+        .filter(|(before, _)| before.is_some())
+        .filter_map(|(_, after)| after.map(|(_, r)| (id(&r).clone(), r)))
+        .collect();
+    if !replaced.is_empty() {
+        for record in records.iter_mut() {
+            if let Some(new) = replaced.get(id(record)) {
+                *record = new.clone();
+            }
+        }
+    }
+}
+
+/// Undo and redo stacks of diffs. A gesture squashes its steps into one.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    undo: Vec<Diff>,
+    redo: Vec<Diff>,
+    gesture: Option<Diff>,
+}
+
+/// How many steps are kept.
+pub const HISTORY_LIMIT: usize = 500;
+
+impl History {
+    /// Applies an edit to the model and records it. Returns false (and records nothing) when
+    /// the edit changed nothing.
+    pub fn commit(&mut self, model: &mut Model, edited: Model) -> bool {
+        let diff = Diff::between(model, &edited);
+        if diff.is_empty() {
+            return false;
+        }
+        *model = edited;
+        self.record(diff);
+        true
+    }
+
+    /// Records a diff that has already been applied.
+    pub fn record(&mut self, diff: Diff) {
+        self.redo.clear();
+        match &mut self.gesture {
+            Some(open) => *open = open.then(&diff),
+            None => {
+                self.undo.push(diff);
+                if self.undo.len() > HISTORY_LIMIT {
+                    self.undo.remove(0);
+                }
+            }
+        }
+    }
+
+    /// Starts a gesture (a drag): everything recorded until [`Self::end_gesture`] is one step.
+    pub fn begin_gesture(&mut self) {
+        self.end_gesture();
+        self.gesture = Some(Diff::default());
+    }
+
+    pub fn end_gesture(&mut self) {
+        if let Some(diff) = self.gesture.take() {
+            if !diff.is_empty() {
+                self.record(diff);
+            }
+        }
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Undoes the last step; returns false when there is none.
+    pub fn undo(&mut self, model: &mut Model) -> bool {
+        self.end_gesture();
+        let Some(diff) = self.undo.pop() else {
+            return false;
+        };
+        diff.reversed().apply(model);
+        self.redo.push(diff);
+        true
+    }
+
+    /// Redoes the last undone step; returns false when there is none.
+    pub fn redo(&mut self, model: &mut Model) -> bool {
+        let Some(diff) = self.redo.pop() else {
+            return false;
+        };
+        diff.apply(model);
+        self.undo.push(diff);
+        true
+    }
+}
+
+/// An id not used by any node, flow or boundary: `base`, else `base-2`, `base-3`, …
+pub fn fresh_id(model: &Model, base: &str) -> String {
+    let taken: HashSet<&str> = model
+        .nodes
+        .iter()
+        .map(|n| n.id.as_str())
+        .chain(model.flows.iter().map(|f| f.id.as_str()))
+        .chain(model.boundaries.iter().map(|b| b.id.as_str()))
+        .collect();
+    fresh_among(&taken, base)
+}
+
+fn fresh_among(taken: &HashSet<&str>, base: &str) -> String {
+    let base = slug(base);
+    if !taken.contains(base.as_str()) {
+        return base;
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|id| !taken.contains(id.as_str()))
+        .expect("some suffix is free")
+}
+
+/// A valid id from any text: lowercase ASCII letters and digits joined by `-`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-');
+    let mut out: String = out.chars().take(60).collect();
+    if out.is_empty() {
+        out.push_str("item");
+    }
+    out
+}
+
+/// The editing operations. Each takes the current model and returns the edited one; the
+/// caller commits it to a [`History`].
+pub mod ops {
+    use super::*;
+
+    /// The innermost boundary whose layout rectangle contains a point (smallest area wins).
+    pub fn boundary_at(model: &Model, at: Point) -> Option<String> {
+        model
+            .layout
+            .boundaries
+            .iter()
+            .filter(|(_, r)| at.x >= r.x && at.x <= r.x + r.w && at.y >= r.y && at.y <= r.y + r.h)
+            .min_by(|(a_id, a), (b_id, b)| {
+                (a.w * a.h)
+                    .total_cmp(&(b.w * b.h))
+                    .then_with(|| a_id.cmp(b_id))
+            })
+            .map(|(id, _)| id.clone())
+    }
+
+    /// Adds a node of a kind at a point (its centre), inside the boundary under it.
+    pub fn add_node(model: &Model, kind: NodeKind, at: Point) -> (Model, String) {
+        let mut next = model.clone();
+        let name = default_name(kind);
+        let id = fresh_id(model, kind.as_str());
+        next.nodes.push(Node {
+            id: id.clone(),
+            name: name.to_owned(),
+            kind,
+            description: None,
+            owner: None,
+            boundary: boundary_at(model, at),
+            technology: None,
+            hosting: None,
+            role: None,
+            region: None,
+            environment: None,
+            logging: false,
+            authenticates: false,
+            encryption_at_rest: None,
+            holds: Vec::new(),
+            strips: Vec::new(),
+            clearance: None,
+            controls: Vec::new(),
+            vendor: None,
+        });
+        next.layout.nodes.insert(id.clone(), at);
+        (next, id)
+    }
+
+    pub fn default_name(kind: NodeKind) -> &'static str {
+        match kind {
+            NodeKind::Actor => "Actor",
+            NodeKind::Service => "Service",
+            NodeKind::Store => "Store",
+            NodeKind::Queue => "Queue",
+            NodeKind::External => "External",
+        }
+    }
+
+    /// Adds a boundary with a rectangle; it nests in the boundary that contains its corner.
+    pub fn add_boundary(model: &Model, kind: BoundaryKind, rect: Rect) -> (Model, String) {
+        let mut next = model.clone();
+        let id = fresh_id(model, kind.as_str());
+        let parent = boundary_at(
+            model,
+            Point {
+                x: rect.x,
+                y: rect.y,
+            },
+        );
+        next.boundaries.push(Boundary {
+            id: id.clone(),
+            name: format!(
+                "{}{}",
+                kind.as_str()[..1].to_uppercase(),
+                &kind.as_str()[1..]
+            ),
+            kind,
+            parent,
+            region: None,
+            description: None,
+        });
+        next.layout.boundaries.insert(id.clone(), rect);
+        (next, id)
+    }
+
+    /// Adds a flow between two nodes. None when either end is missing or they are the same.
+    pub fn add_flow(model: &Model, from: &str, to: &str) -> Option<(Model, String)> {
+        if from == to || model.node(from).is_none() || model.node(to).is_none() {
+            return None;
+        }
+        let mut next = model.clone();
+        let id = fresh_id(model, &format!("{from}-to-{to}"));
+        next.flows.push(Flow {
+            id: id.clone(),
+            from: from.to_owned(),
+            to: to.to_owned(),
+            name: String::new(),
+            protocol: None,
+            encrypted: false,
+            tls_min: None,
+            authenticated: false,
+            monitored: false,
+            data: Vec::new(),
+            notes: None,
+        });
+        Some((next, id))
+    }
+
+    /// Which end of a flow.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum End {
+        From,
+        To,
+    }
+
+    /// Moves one end of a flow to another node.
+    pub fn reconnect(model: &Model, flow: &str, end: End, node: &str) -> Option<Model> {
+        let current = model.flow(flow)?;
+        let other = match end {
+            End::From => &current.to,
+            End::To => &current.from,
+        };
+        if model.node(node).is_none() || node == other {
+            return None;
+        }
+        let mut next = model.clone();
+        let edited = next.flows.iter_mut().find(|f| f.id == flow)?;
+        match end {
+            End::From => edited.from = node.to_owned(),
+            End::To => edited.to = node.to_owned(),
+        }
+        Some(next)
+    }
+
+    /// Moves nodes and boundaries by an offset; nodes join the boundary they land in, and a
+    /// moved boundary carries its member nodes and nested boundaries along.
+    pub fn move_by(model: &Model, ids: &[String], dx: f64, dy: f64) -> Model {
+        let mut next = model.clone();
+        let mut moved_nodes: HashSet<String> = HashSet::new();
+        let mut moved_boundaries: HashSet<String> = HashSet::new();
+        for id in ids {
+            if model.node(id).is_some() {
+                moved_nodes.insert(id.clone());
+            } else if model.boundary(id).is_some() {
+                for b in descendants(model, id) {
+                    moved_boundaries.insert(b);
+                }
+            }
+        }
+        for node in &model.nodes {
+            if node
+                .boundary
+                .as_ref()
+                .is_some_and(|b| moved_boundaries.contains(b))
+            {
+                moved_nodes.insert(node.id.clone());
+            }
+        }
+        for id in &moved_nodes {
+            if let Some(p) = next.layout.nodes.get_mut(id) {
+                p.x += dx;
+                p.y += dy;
+            }
+        }
+        for id in &moved_boundaries {
+            if let Some(r) = next.layout.boundaries.get_mut(id) {
+                r.x += dx;
+                r.y += dy;
+            }
+        }
+        // Membership follows geometry for nodes moved on their own (dropped into a boundary);
+        // nodes carried by their boundary stay members of it.
+        for id in ids.iter().filter(|id| model.node(id).is_some()) {
+            let Some(at) = next.layout.nodes.get(id).copied() else {
+                continue;
+            };
+            let boundary = boundary_at(&next, at);
+            if let Some(node) = next.nodes.iter_mut().find(|n| &n.id == id) {
+                node.boundary = boundary;
+            }
+        }
+        next
+    }
+
+    /// A boundary and every boundary nested in it.
+    pub fn descendants(model: &Model, id: &str) -> Vec<String> {
+        let mut found = vec![id.to_owned()];
+        let mut i = 0;
+        while i < found.len() {
+            let current = found[i].clone();
+            for b in &model.boundaries {
+                if b.parent.as_deref() == Some(current.as_str()) && !found.contains(&b.id) {
+                    found.push(b.id.clone());
+                }
+            }
+            i += 1;
+        }
+        found
+    }
+
+    /// Sets a boundary's rectangle (resize); nodes now inside it join it, nodes now outside
+    /// leave it for the boundary under them.
+    pub fn resize_boundary(model: &Model, id: &str, rect: Rect) -> Option<Model> {
+        model.boundary(id)?;
+        let mut next = model.clone();
+        next.layout.boundaries.insert(
+            id.to_owned(),
+            Rect {
+                w: rect.w.max(40.0),
+                h: rect.h.max(40.0),
+                ..rect
+            },
+        );
+        let positions: Vec<(String, Point)> = next
+            .layout
+            .nodes
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
+        for (node_id, at) in positions {
+            let boundary = boundary_at(&next, at);
+            if let Some(node) = next.nodes.iter_mut().find(|n| n.id == node_id) {
+                node.boundary = boundary;
+            }
+        }
+        Some(next)
+    }
+
+    /// Deletes elements. A node takes its flows with it; a boundary's members and children
+    /// move to its parent. Waivers whose subject is gone are removed too.
+    pub fn delete(model: &Model, ids: &[String]) -> Model {
+        let mut next = model.clone();
+        let gone: HashSet<&str> = ids.iter().map(String::as_str).collect();
+        let parent_of: HashMap<String, Option<String>> = model
+            .boundaries
+            .iter()
+            .map(|b| (b.id.clone(), b.parent.clone()))
+            .collect();
+        // The nearest surviving ancestor of a deleted boundary.
+        let surviving = |mut id: Option<String>| {
+            let mut steps = 0;
+            while let Some(current) = id.clone() {
+                if !gone.contains(current.as_str()) || steps > parent_of.len() {
+                    break;
+                }
+                id = parent_of.get(&current).cloned().flatten();
+                steps += 1;
+            }
+            id
+        };
+        next.nodes.retain(|n| !gone.contains(n.id.as_str()));
+        next.flows.retain(|f| {
+            !gone.contains(f.id.as_str())
+                && !gone.contains(f.from.as_str())
+                && !gone.contains(f.to.as_str())
+        });
+        next.boundaries.retain(|b| !gone.contains(b.id.as_str()));
+        for node in &mut next.nodes {
+            node.boundary = surviving(node.boundary.take());
+        }
+        for boundary in &mut next.boundaries {
+            boundary.parent = surviving(boundary.parent.take());
+        }
+        let alive: HashSet<String> = next
+            .nodes
+            .iter()
+            .map(|n| n.id.clone())
+            .chain(next.flows.iter().map(|f| f.id.clone()))
+            .chain(next.boundaries.iter().map(|b| b.id.clone()))
+            .collect();
+        next.layout.nodes.retain(|id, _| alive.contains(id));
+        next.layout.boundaries.retain(|id, _| alive.contains(id));
+        next.waivers.retain(|w| alive.contains(&w.subject));
+        next
+    }
+
+    /// What a copy holds: elements with their layout, self-contained.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Clipboard {
+        pub nodes: Vec<Node>,
+        pub flows: Vec<Flow>,
+        pub boundaries: Vec<Boundary>,
+        pub node_layout: BTreeMap<String, Point>,
+        pub boundary_layout: BTreeMap<String, Rect>,
+    }
+
+    /// Copies the selected elements (flows only when both ends are copied; boundaries with
+    /// their nested boundaries and members).
+    pub fn copy(model: &Model, ids: &[String]) -> Clipboard {
+        let mut boundaries: HashSet<String> = HashSet::new();
+        for id in ids.iter().filter(|id| model.boundary(id).is_some()) {
+            boundaries.extend(descendants(model, id));
+        }
+        let nodes: HashSet<&str> = model
+            .nodes
+            .iter()
+            .filter(|n| {
+                ids.contains(&n.id) || n.boundary.as_ref().is_some_and(|b| boundaries.contains(b))
+            })
+            .map(|n| n.id.as_str())
+            .collect();
+        Clipboard {
+            nodes: model
+                .nodes
+                .iter()
+                .filter(|n| nodes.contains(n.id.as_str()))
+                .cloned()
+                .collect(),
+            flows: model
+                .flows
+                .iter()
+                .filter(|f| nodes.contains(f.from.as_str()) && nodes.contains(f.to.as_str()))
+                .cloned()
+                .collect(),
+            boundaries: model
+                .boundaries
+                .iter()
+                .filter(|b| boundaries.contains(&b.id))
+                .cloned()
+                .collect(),
+            node_layout: model
+                .layout
+                .nodes
+                .iter()
+                .filter(|(id, _)| nodes.contains(id.as_str()))
+                .map(|(k, v)| (k.clone(), *v))
+                .collect(),
+            boundary_layout: model
+                .layout
+                .boundaries
+                .iter()
+                .filter(|(id, _)| boundaries.contains(*id))
+                .map(|(k, v)| (k.clone(), *v))
+                .collect(),
+        }
+    }
+
+    /// Pastes a clipboard with fresh ids, offset by (dx, dy). Returns the new ids.
+    pub fn paste(model: &Model, clip: &Clipboard, dx: f64, dy: f64) -> (Model, Vec<String>) {
+        let mut next = model.clone();
+        let mut taken: HashSet<String> = model
+            .nodes
+            .iter()
+            .map(|n| n.id.clone())
+            .chain(model.flows.iter().map(|f| f.id.clone()))
+            .chain(model.boundaries.iter().map(|b| b.id.clone()))
+            .collect();
+        let mut renamed: HashMap<String, String> = HashMap::new();
+        let fresh = |old: &str, taken: &mut HashSet<String>| {
+            let refs: HashSet<&str> = taken.iter().map(String::as_str).collect();
+            let id = fresh_among(&refs, old);
+            taken.insert(id.clone());
+            id
+        };
+        for b in &clip.boundaries {
+            renamed.insert(b.id.clone(), fresh(&b.id, &mut taken));
+        }
+        for n in &clip.nodes {
+            renamed.insert(n.id.clone(), fresh(&n.id, &mut taken));
+        }
+        for f in &clip.flows {
+            renamed.insert(f.id.clone(), fresh(&f.id, &mut taken));
+        }
+        let map = |id: &Option<String>| {
+            id.as_ref()
+                .map(|id| renamed.get(id).cloned().unwrap_or_else(|| id.clone()))
+        };
+        let mut new_ids = Vec::new();
+        for b in &clip.boundaries {
+            let mut copy = b.clone();
+            copy.id = renamed[&b.id].clone();
+            copy.parent = map(&b.parent)
+                .filter(|p| next.boundary(p).is_some() || renamed.values().any(|v| v == p));
+            if let Some(r) = clip.boundary_layout.get(&b.id) {
+                next.layout.boundaries.insert(
+                    copy.id.clone(),
+                    Rect {
+                        x: r.x + dx,
+                        y: r.y + dy,
+                        ..*r
+                    },
+                );
+            }
+            new_ids.push(copy.id.clone());
+            next.boundaries.push(copy);
+        }
+        for n in &clip.nodes {
+            let mut copy = n.clone();
+            copy.id = renamed[&n.id].clone();
+            copy.boundary = map(&n.boundary).filter(|b| next.boundary(b).is_some());
+            if let Some(p) = clip.node_layout.get(&n.id) {
+                next.layout.nodes.insert(
+                    copy.id.clone(),
+                    Point {
+                        x: p.x + dx,
+                        y: p.y + dy,
+                    },
+                );
+            }
+            new_ids.push(copy.id.clone());
+            next.nodes.push(copy);
+        }
+        for f in &clip.flows {
+            let mut copy = f.clone();
+            copy.id = renamed[&f.id].clone();
+            copy.from = renamed[&f.from].clone();
+            copy.to = renamed[&f.to].clone();
+            new_ids.push(copy.id.clone());
+            next.flows.push(copy);
+        }
+        (next, new_ids)
+    }
+
+    /// Copies and pastes in one step, offset so the copy is visible.
+    pub fn duplicate(model: &Model, ids: &[String]) -> (Model, Vec<String>) {
+        paste(model, &copy(model, ids), 24.0, 24.0)
+    }
+
+    /// Replaces a node (inspector edits); None when it does not exist.
+    pub fn update_node(model: &Model, node: Node) -> Option<Model> {
+        let mut next = model.clone();
+        let at = next.nodes.iter().position(|n| n.id == node.id)?;
+        next.nodes[at] = node;
+        Some(next)
+    }
+
+    pub fn update_flow(model: &Model, flow: Flow) -> Option<Model> {
+        let mut next = model.clone();
+        let at = next.flows.iter().position(|f| f.id == flow.id)?;
+        next.flows[at] = flow;
+        Some(next)
+    }
+
+    pub fn update_boundary(model: &Model, boundary: Boundary) -> Option<Model> {
+        let mut next = model.clone();
+        let at = next.boundaries.iter().position(|b| b.id == boundary.id)?;
+        next.boundaries[at] = boundary;
+        Some(next)
+    }
+
+    pub fn update_settings(model: &Model, settings: Settings) -> Model {
+        let mut next = model.clone();
+        settings.write(&mut next);
+        next
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ops::*;
+    use super::*;
+
+    fn example() -> Model {
+        crate::load_str(include_str!("../../examples/serverless-shop.flowmap.json")).unwrap()
+    }
+
+    #[test]
+    fn undo_restores_exactly_and_redo_reapplies() {
+        let original = example();
+        let mut model = original.clone();
+        let mut history = History::default();
+        let (next, id) = add_node(&model, NodeKind::Store, Point { x: 600.0, y: 300.0 });
+        assert!(history.commit(&mut model, next));
+        assert_eq!(
+            model.node(&id).unwrap().boundary.as_deref(),
+            Some("vpc"),
+            "dropped inside the VPC frame"
+        );
+        let after_add = model.clone();
+        let next = delete(&model, &["checkout-fn".to_owned()]);
+        assert!(history.commit(&mut model, next));
+        assert!(model
+            .flows
+            .iter()
+            .all(|f| f.from != "checkout-fn" && f.to != "checkout-fn"));
+        assert!(history.undo(&mut model));
+        assert_eq!(
+            model, after_add,
+            "node, its flows and their positions in the arrays come back"
+        );
+        assert!(history.undo(&mut model));
+        assert_eq!(model, original);
+        assert!(!history.undo(&mut model));
+        assert!(history.redo(&mut model) && history.redo(&mut model));
+        assert_eq!(model.nodes.len(), original.nodes.len());
+        assert!(model.node("checkout-fn").is_none());
+    }
+
+    #[test]
+    fn a_gesture_is_one_step() {
+        let original = example();
+        let mut model = original.clone();
+        let mut history = History::default();
+        history.begin_gesture();
+        for _ in 0..10 {
+            let next = move_by(&model, &["api".to_owned()], 5.0, 0.0);
+            history.commit(&mut model, next);
+        }
+        history.end_gesture();
+        assert_eq!(
+            model.layout.nodes["api"].x,
+            original.layout.nodes["api"].x + 50.0
+        );
+        assert!(history.undo(&mut model));
+        assert_eq!(model, original);
+        assert!(!history.can_undo());
+    }
+
+    #[test]
+    fn a_gesture_that_ends_where_it_started_records_nothing() {
+        let mut model = example();
+        let mut history = History::default();
+        history.begin_gesture();
+        let next = move_by(&model, &["api".to_owned()], 5.0, 0.0);
+        history.commit(&mut model, next);
+        let next = move_by(&model, &["api".to_owned()], -5.0, 0.0);
+        history.commit(&mut model, next);
+        history.end_gesture();
+        assert!(!history.can_undo());
+    }
+
+    #[test]
+    fn a_new_edit_clears_redo() {
+        let mut model = example();
+        let mut history = History::default();
+        let next = move_by(&model, &["api".to_owned()], 5.0, 0.0);
+        history.commit(&mut model, next);
+        history.undo(&mut model);
+        assert!(history.can_redo());
+        let next = move_by(&model, &["cdn".to_owned()], 5.0, 0.0);
+        history.commit(&mut model, next);
+        assert!(!history.can_redo());
+    }
+
+    #[test]
+    fn moving_a_boundary_carries_its_members_and_nested_boundaries() {
+        let model = example();
+        let moved = move_by(&model, &["aws-prod".to_owned()], 10.0, 20.0);
+        assert_eq!(
+            moved.layout.boundaries["vpc"].x,
+            model.layout.boundaries["vpc"].x + 10.0
+        );
+        assert_eq!(
+            moved.layout.nodes["orders-db"].y,
+            model.layout.nodes["orders-db"].y + 20.0
+        );
+        assert_eq!(
+            moved.node("orders-db").unwrap().boundary.as_deref(),
+            Some("vpc")
+        );
+        assert_eq!(
+            moved.layout.nodes["customer"],
+            model.layout.nodes["customer"]
+        );
+    }
+
+    #[test]
+    fn dragging_a_node_out_of_a_frame_changes_its_membership() {
+        let model = example();
+        let moved = move_by(&model, &["orders-db".to_owned()], 0.0, 2000.0);
+        assert_eq!(moved.node("orders-db").unwrap().boundary, None);
+        let back = move_by(&moved, &["orders-db".to_owned()], 0.0, -2000.0);
+        assert_eq!(
+            back.node("orders-db").unwrap().boundary.as_deref(),
+            Some("vpc")
+        );
+    }
+
+    #[test]
+    fn duplicate_gives_fresh_ids_and_keeps_internal_flows() {
+        let model = example();
+        let ids = vec![
+            "notify-fn".to_owned(),
+            "receipts".to_owned(),
+            "store-receipt".to_owned(),
+        ];
+        let (next, new_ids) = duplicate(&model, &ids);
+        assert_eq!(new_ids, ["notify-fn-2", "receipts-2", "store-receipt-2"]);
+        let flow = next.flow("store-receipt-2").unwrap();
+        assert_eq!(
+            (flow.from.as_str(), flow.to.as_str()),
+            ("notify-fn-2", "receipts-2")
+        );
+        assert_eq!(
+            next.layout.nodes["receipts-2"].x,
+            model.layout.nodes["receipts"].x + 24.0
+        );
+        let text = crate::to_file_json(&next);
+        crate::load_str(&text).expect("a duplicated model is valid");
+    }
+
+    #[test]
+    fn copying_a_boundary_copies_its_contents_and_paste_is_valid() {
+        let model = example();
+        let clip = copy(&model, &["vpc".to_owned()]);
+        assert!(clip.nodes.iter().any(|n| n.id == "orders-db"));
+        assert!(clip.flows.iter().any(|f| f.id == "write-order"));
+        assert!(
+            !clip.flows.iter().any(|f| f.id == "order-placed"),
+            "order-events is outside the VPC"
+        );
+        let (pasted, ids) = paste(&model, &clip, 0.0, 1000.0);
+        assert!(ids.contains(&"vpc-2".to_owned()));
+        assert_eq!(
+            pasted.node("orders-db-2").unwrap().boundary.as_deref(),
+            Some("vpc-2")
+        );
+        crate::load_str(&crate::to_file_json(&pasted)).expect("valid after paste");
+    }
+
+    #[test]
+    fn deleting_a_boundary_moves_its_members_to_its_parent() {
+        let model = example();
+        let next = delete(&model, &["vpc".to_owned()]);
+        assert_eq!(
+            next.node("orders-db").unwrap().boundary.as_deref(),
+            Some("aws-prod")
+        );
+        crate::load_str(&crate::to_file_json(&next)).expect("valid after delete");
+    }
+
+    #[test]
+    fn flows_connect_and_reconnect_between_distinct_nodes() {
+        let model = example();
+        assert!(add_flow(&model, "api", "api").is_none());
+        assert!(add_flow(&model, "api", "nowhere").is_none());
+        let (next, id) = add_flow(&model, "api", "orders-db").unwrap();
+        assert_eq!(id, "api-to-orders-db");
+        let moved = reconnect(&next, &id, End::To, "orders-cache").unwrap();
+        assert_eq!(moved.flow(&id).unwrap().to, "orders-cache");
+        assert!(
+            reconnect(&next, &id, End::To, "api").is_none(),
+            "no flow to itself"
+        );
+    }
+
+    #[test]
+    fn slugs_and_fresh_ids() {
+        assert_eq!(slug("Orders DB (prod)"), "orders-db-prod");
+        assert_eq!(slug("  ¿?  "), "item");
+        let model = example();
+        assert_eq!(fresh_id(&model, "api"), "api-2");
+        assert_eq!(fresh_id(&model, "New thing"), "new-thing");
+    }
+
+    #[test]
+    fn settings_edits_are_undoable() {
+        let original = example();
+        let mut model = original.clone();
+        let mut history = History::default();
+        let mut settings = Settings::of(&model);
+        settings.name = "Renamed".into();
+        let next = update_settings(&model, settings);
+        history.commit(&mut model, next);
+        assert_eq!(model.name, "Renamed");
+        history.undo(&mut model);
+        assert_eq!(model, original);
+    }
+}
