@@ -195,7 +195,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
     };
     let report = check(&model, &options);
     match (args.format, args.by_control) {
-        (Format::Json, false) => write_out(&findings_json(&model, &report, &options))?,
+        (Format::Json, false) => write_out(&findings_json(&model, &report))?,
         (Format::Json, true) => write_out(&flowmap_core::controls_json(&model, &report))?,
         (Format::Text, by_control) => {
             if by_control {

@@ -46,6 +46,16 @@ pub fn model_sha256(model: &Model) -> String {
     hex(&Sha256::digest(canonical_json(model).as_bytes()))
 }
 
+/// The model in canonical order (elements sorted by id) with its layout, pretty, with a
+/// trailing newline: the model export.
+pub fn canonical_pretty(model: &Model) -> String {
+    let mut canonical = canonical_model(model);
+    canonical.layout = model.layout.clone();
+    let mut text = serde_json::to_string_pretty(&canonical).expect("a model always serializes");
+    text.push('\n');
+    text
+}
+
 /// The model as a file: pretty JSON with a trailing newline, element order as given.
 pub fn to_file_json(model: &Model) -> String {
     let mut text = serde_json::to_string_pretty(model).expect("a model always serializes");

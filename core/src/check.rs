@@ -56,6 +56,8 @@ pub struct Report {
     pub runs: Vec<RuleRun>,
     /// Rules switched off (by the model's configuration, `--disable` or `--only`), in id order.
     pub skipped: Vec<&'static str>,
+    /// The day expiry was judged on.
+    pub today: Option<crate::date::Date>,
 }
 
 /// Checks a loaded model against the catalog: the model rules, then the rules about their
@@ -140,6 +142,7 @@ pub fn check(model: &Model, options: &CheckOptions) -> Report {
         summary,
         runs,
         skipped,
+        today: options.today,
     }
 }
 

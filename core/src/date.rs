@@ -68,6 +68,76 @@ fn days_in_month(year: u16, month: u8) -> u8 {
     }
 }
 
+/// A UTC instant to the second, written `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339). Evidence carries
+/// one; it is always passed in, never read inside the core.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp {
+    date: Date,
+    seconds: u32,
+}
+
+impl Timestamp {
+    /// Parses RFC 3339 in UTC (`2026-11-22T17:38:52Z`; fractional seconds are dropped; a
+    /// `+00:00` offset is accepted, other offsets are refused to keep outputs canonical).
+    pub fn parse(text: &str) -> Result<Timestamp, String> {
+        let bad =
+            || format!("expected a UTC timestamp such as 2026-11-22T17:38:52Z, found {text:?}");
+        let (date, rest) = text.split_once(['T', 't']).ok_or_else(bad)?;
+        let date = Date::parse(date).map_err(|_| bad())?;
+        let time = rest
+            .strip_suffix(['Z', 'z'])
+            .or_else(|| rest.strip_suffix("+00:00"))
+            .ok_or_else(bad)?;
+        let time = time.split('.').next().unwrap_or(time);
+        let parts: Vec<&str> = time.split(':').collect();
+        if parts.len() != 3
+            || parts
+                .iter()
+                .any(|p| p.len() != 2 || !p.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(bad());
+        }
+        let [h, m, s] = [0, 1, 2].map(|i| parts[i].parse::<u32>().unwrap_or(99));
+        if h > 23 || m > 59 || s > 60 {
+            return Err(bad());
+        }
+        Ok(Timestamp {
+            date,
+            seconds: h * 3600 + m * 60 + s.min(59),
+        })
+    }
+
+    /// The instant `seconds` after 1970-01-01T00:00:00Z (the caller reads the clock).
+    pub fn from_unix_seconds(seconds: i64) -> Timestamp {
+        Timestamp {
+            date: Date::from_days_since_epoch(seconds.div_euclid(86_400)),
+            seconds: seconds.rem_euclid(86_400) as u32,
+        }
+    }
+
+    pub fn date(self) -> Date {
+        self.date
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (h, m, s) = (
+            self.seconds / 3600,
+            self.seconds / 60 % 60,
+            self.seconds % 60,
+        );
+        write!(f, "{}T{h:02}:{m:02}:{s:02}Z", self.date)
+    }
+}
+
+impl std::str::FromStr for Timestamp {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Timestamp::parse(s)
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -133,6 +203,28 @@ mod tests {
             "2025-11-22"
         );
         assert_eq!(Date::from_days_since_epoch(-1).to_string(), "1969-12-31");
+    }
+
+    #[test]
+    fn timestamps_round_trip_in_utc() {
+        let t = Timestamp::parse("2026-11-22T17:38:52Z").unwrap();
+        assert_eq!(t.to_string(), "2026-11-22T17:38:52Z");
+        assert_eq!(
+            Timestamp::parse("2026-11-22T17:38:52.123+00:00").unwrap(),
+            t
+        );
+        assert_eq!(
+            Timestamp::from_unix_seconds(1_763_833_132).to_string(),
+            "2025-11-22T17:38:52Z"
+        );
+        for bad in [
+            "2026-11-22",
+            "2026-11-22T17:38:52+01:00",
+            "2026-11-22T25:00:00Z",
+            "x",
+        ] {
+            assert!(Timestamp::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::canonical::model_sha256;
-use crate::check::{CheckOptions, Report};
+use crate::check::Report;
+use crate::date::Timestamp;
 use crate::finding::{Finding, Severity, Summary};
 use crate::model::Model;
 use crate::rules::RULES_VERSION;
@@ -15,6 +16,8 @@ struct Document<'a> {
     format: &'static str,
     model: ModelRef<'a>,
     tool: Tool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    generated: Option<String>,
     configuration: Configuration,
     findings: &'a [Finding],
     summary: Summary,
@@ -67,13 +70,23 @@ struct Configuration {
 }
 
 /// The findings document as pretty JSON with a trailing newline.
-pub fn findings_json(model: &Model, report: &Report, options: &CheckOptions) -> String {
+pub fn findings_json(model: &Model, report: &Report) -> String {
+    document(model, report, None)
+}
+
+/// The findings document stamped with the time it was produced (for evidence).
+pub fn findings_json_at(model: &Model, report: &Report, generated: Timestamp) -> String {
+    document(model, report, Some(generated))
+}
+
+fn document(model: &Model, report: &Report, generated: Option<Timestamp>) -> String {
     let document = Document {
         format: "flowmap-findings/1",
         model: ModelRef::of(model),
         tool: Tool::current(),
+        generated: generated.map(|t| t.to_string()),
         configuration: Configuration {
-            today: options.today.map(|d| d.to_string()),
+            today: report.today.map(|d| d.to_string()),
             rules_run: report.runs.iter().map(|r| r.rule.id).collect(),
             rules_skipped: report.skipped.clone(),
             severity_overrides: report

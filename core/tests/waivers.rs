@@ -66,8 +66,7 @@ fn a_waiver_suppresses_exactly_the_finding_it_names() {
         "but is not counted"
     );
     assert!(find(&report, "WVR-001", "api").is_none() && find(&report, "WVR-002", "api").is_none());
-    let json: serde_json::Value =
-        serde_json::from_str(&findings_json(&model, &report, &CheckOptions::default())).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&findings_json(&model, &report)).unwrap();
     let entry = json["findings"]
         .as_array()
         .unwrap()
@@ -133,8 +132,7 @@ fn rule_configuration_switches_off_and_regrades() {
         Severity::Low
     );
     assert!(report.skipped.contains(&"LOG-001"));
-    let json: serde_json::Value =
-        serde_json::from_str(&findings_json(&model, &report, &CheckOptions::default())).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&findings_json(&model, &report)).unwrap();
     assert_eq!(
         json["configuration"]["severity_overrides"]["AUTH-001"],
         "low"

@@ -1,0 +1,75 @@
+//! Exporters: one function per format, shared by `flowmap export` and the app's Export menu.
+//!
+//! Every exporter is a pure function of an [`ExportContext`]: the model, its check report, the
+//! text of the model file (for line/column locations), its path as the user named it, and a
+//! timestamp passed in. The same context gives byte-identical output. Every user string is
+//! escaped for its target format.
+
+use crate::check::Report;
+use crate::date::Timestamp;
+use crate::model::Model;
+
+/// Everything an exporter may read.
+pub struct ExportContext<'a> {
+    pub model: &'a Model,
+    pub report: &'a Report,
+    /// The model file's text as checked (for SARIF regions); `None` when there is no file
+    /// (the app exports what is in memory: it passes `to_file_json(model)`).
+    pub source: Option<&'a str>,
+    /// The model file's path or name as the user gave it, `/`-separated and relative to the
+    /// repository root where known (SARIF artifact locations).
+    pub source_path: &'a str,
+    /// When the evidence was produced.
+    pub timestamp: Timestamp,
+}
+
+/// The export formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    /// The model itself, canonical form, pretty-printed.
+    Model,
+    /// The findings document, `flowmap-findings/1`.
+    Findings,
+}
+
+impl Format {
+    /// Every format, in menu order.
+    pub const ALL: &'static [Format] = &[Format::Model, Format::Findings];
+
+    /// The name used on the command line (`--format NAME`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Model => "model",
+            Format::Findings => "findings",
+        }
+    }
+
+    /// The file extension, for default output names and downloads.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Model => "flowmap.json",
+            Format::Findings => "findings.json",
+        }
+    }
+
+    /// The media type, for downloads.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Model | Format::Findings => "application/json",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Format> {
+        Format::ALL.iter().copied().find(|f| f.name() == name)
+    }
+}
+
+/// Writes one format.
+pub fn export(format: Format, context: &ExportContext) -> String {
+    match format {
+        Format::Model => crate::canonical::canonical_pretty(context.model),
+        Format::Findings => {
+            crate::document::findings_json_at(context.model, context.report, context.timestamp)
+        }
+    }
+}
