@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use crate::layout::{NODE_HEIGHT, NODE_WIDTH};
 use crate::model::{
     Boundary, BoundaryKind, DataClass, Flow, Model, Narrative, Node, NodeKind, Point, Rect,
     RuleSetting, Waiver,
@@ -512,18 +513,30 @@ pub mod ops {
             .map(|(id, _)| id.clone())
     }
 
-    /// Adds a node of a kind at a point (its centre), inside the boundary under it.
-    pub fn add_node(model: &Model, kind: NodeKind, at: Point) -> (Model, String) {
+    /// The centre of a node box whose top-left corner is `at`.
+    pub fn centre(at: Point) -> Point {
+        Point {
+            x: at.x + NODE_WIDTH / 2.0,
+            y: at.y + NODE_HEIGHT / 2.0,
+        }
+    }
+
+    /// Adds a node of a kind centred on a point, inside the boundary under that point.
+    pub fn add_node(model: &Model, kind: NodeKind, centre_at: Point) -> (Model, String) {
         let mut next = model.clone();
         let name = default_name(kind);
         let id = fresh_id(model, kind.as_str());
+        let at = Point {
+            x: centre_at.x - NODE_WIDTH / 2.0,
+            y: centre_at.y - NODE_HEIGHT / 2.0,
+        };
         next.nodes.push(Node {
             id: id.clone(),
             name: name.to_owned(),
             kind,
             description: None,
             owner: None,
-            boundary: boundary_at(model, at),
+            boundary: boundary_at(model, centre_at),
             technology: None,
             hosting: None,
             role: None,
@@ -714,7 +727,7 @@ pub mod ops {
             .map(|(k, v)| (k.clone(), *v))
             .collect();
         for (node_id, at) in positions {
-            let boundary = boundary_at(&next, at);
+            let boundary = boundary_at(&next, centre(at));
             if let Some(node) = next.nodes.iter_mut().find(|n| n.id == node_id) {
                 node.boundary = boundary;
             }
@@ -934,6 +947,11 @@ pub mod ops {
         Some(next)
     }
 
+    /// Lays the whole diagram out afresh (membership unchanged); undoable like any edit.
+    pub fn auto_layout(model: &Model) -> Model {
+        crate::layout::with_auto_layout(model)
+    }
+
     pub fn update_settings(model: &Model, settings: Settings) -> Model {
         let mut next = model.clone();
         settings.write(&mut next);
@@ -955,7 +973,7 @@ mod tests {
         let original = example();
         let mut model = original.clone();
         let mut history = History::default();
-        let (next, id) = add_node(&model, NodeKind::Store, Point { x: 600.0, y: 300.0 });
+        let (next, id) = add_node(&model, NodeKind::Store, Point { x: 680.0, y: 330.0 });
         assert!(history.commit(&mut model, next));
         assert_eq!(
             model.node(&id).unwrap().boundary.as_deref(),
@@ -1137,6 +1155,19 @@ mod tests {
         let model = example();
         assert_eq!(fresh_id(&model, "api"), "api-2");
         assert_eq!(fresh_id(&model, "New thing"), "new-thing");
+    }
+
+    #[test]
+    fn auto_layout_is_one_undoable_step() {
+        let original = example();
+        let mut model = original.clone();
+        let mut history = History::default();
+        let next = auto_layout(&model);
+        assert!(history.commit(&mut model, next));
+        assert_ne!(model.layout, original.layout);
+        assert_eq!(crate::model_sha256(&model), crate::model_sha256(&original));
+        history.undo(&mut model);
+        assert_eq!(model, original);
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod engine;
 pub mod export;
 pub mod finding;
 pub mod generate;
+pub mod layout;
 pub mod load;
 pub mod model;
 pub mod rules;
