@@ -13,10 +13,20 @@ use crate::engine::{Analysis, Element, FlowIx};
 use crate::finding::{Finding, Severity};
 
 mod auth_001_unauthenticated_ingress;
+mod auth_002_unauthenticated_internal_sensitive;
 mod auth_003_unauthenticated_path;
+mod auth_004_secrets_outside_vault;
+mod bnd_001_store_reached_across_boundary;
+mod bnd_002_internet_facing_store;
+mod bnd_003_flat_segment;
+mod common;
+mod ctl_001_internet_facing_without_boundary_protection;
+mod ctl_002_compute_without_vulnerability_scanning;
 mod enc_001_sensitive_flow_unencrypted;
 mod enc_002_boundary_plaintext;
+mod enc_003_weak_transport;
 mod enc_004_sensitive_store_unencrypted;
+mod enc_005_top_tier_without_customer_key;
 mod log_001_unmonitored_component;
 mod log_002_unmonitored_flow;
 mod log_003_sensitive_data_in_logs;
@@ -137,10 +147,19 @@ pub(crate) use declare_rule;
 /// Every rule, in id order.
 pub static REGISTRY: &[&Rule] = &[
     &auth_001_unauthenticated_ingress::AUTH_001,
+    &auth_002_unauthenticated_internal_sensitive::AUTH_002,
     &auth_003_unauthenticated_path::AUTH_003,
+    &auth_004_secrets_outside_vault::AUTH_004,
+    &bnd_001_store_reached_across_boundary::BND_001,
+    &bnd_002_internet_facing_store::BND_002,
+    &bnd_003_flat_segment::BND_003,
+    &ctl_001_internet_facing_without_boundary_protection::CTL_001,
+    &ctl_002_compute_without_vulnerability_scanning::CTL_002,
     &enc_001_sensitive_flow_unencrypted::ENC_001,
     &enc_002_boundary_plaintext::ENC_002,
+    &enc_003_weak_transport::ENC_003,
     &enc_004_sensitive_store_unencrypted::ENC_004,
+    &enc_005_top_tier_without_customer_key::ENC_005,
     &log_001_unmonitored_component::LOG_001,
     &log_002_unmonitored_flow::LOG_002,
     &log_003_sensitive_data_in_logs::LOG_003,
