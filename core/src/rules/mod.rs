@@ -30,8 +30,16 @@ mod enc_005_top_tier_without_customer_key;
 mod log_001_unmonitored_component;
 mod log_002_unmonitored_flow;
 mod log_003_sensitive_data_in_logs;
+mod min_001_undeclared_data_at_store;
+mod min_002_clearance_exceeded;
+mod min_003_unnecessary_transfer;
+mod min_004_sensitive_data_in_non_production;
+mod min_005_sensitive_authentication_data_stored;
 mod tp_001_personal_data_to_third_party;
 mod tp_002_transitive_disclosure;
+mod tp_003_regulated_data_without_agreement;
+mod tp_004_vendor_without_attestation;
+mod tp_005_vendor_record_incomplete;
 mod wvr_001_expired_waiver;
 mod wvr_002_stale_waiver;
 
@@ -163,8 +171,16 @@ pub static REGISTRY: &[&Rule] = &[
     &log_001_unmonitored_component::LOG_001,
     &log_002_unmonitored_flow::LOG_002,
     &log_003_sensitive_data_in_logs::LOG_003,
+    &min_001_undeclared_data_at_store::MIN_001,
+    &min_002_clearance_exceeded::MIN_002,
+    &min_003_unnecessary_transfer::MIN_003,
+    &min_004_sensitive_data_in_non_production::MIN_004,
+    &min_005_sensitive_authentication_data_stored::MIN_005,
     &tp_001_personal_data_to_third_party::TP_001,
     &tp_002_transitive_disclosure::TP_002,
+    &tp_003_regulated_data_without_agreement::TP_003,
+    &tp_004_vendor_without_attestation::TP_004,
+    &tp_005_vendor_record_incomplete::TP_005,
     &wvr_001_expired_waiver::WVR_001,
     &wvr_002_stale_waiver::WVR_002,
 ];
