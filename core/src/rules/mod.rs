@@ -27,6 +27,7 @@ mod enc_002_boundary_plaintext;
 mod enc_003_weak_transport;
 mod enc_004_sensitive_store_unencrypted;
 mod enc_005_top_tier_without_customer_key;
+mod inv_001_incomplete_model;
 mod log_001_unmonitored_component;
 mod log_002_unmonitored_flow;
 mod log_003_sensitive_data_in_logs;
@@ -35,6 +36,10 @@ mod min_002_clearance_exceeded;
 mod min_003_unnecessary_transfer;
 mod min_004_sensitive_data_in_non_production;
 mod min_005_sensitive_authentication_data_stored;
+mod own_001_missing_owner;
+mod res_001_data_outside_allowed_region;
+mod res_002_cross_region_transfer;
+mod res_003_region_unknown;
 mod tp_001_personal_data_to_third_party;
 mod tp_002_transitive_disclosure;
 mod tp_003_regulated_data_without_agreement;
@@ -168,6 +173,7 @@ pub static REGISTRY: &[&Rule] = &[
     &enc_003_weak_transport::ENC_003,
     &enc_004_sensitive_store_unencrypted::ENC_004,
     &enc_005_top_tier_without_customer_key::ENC_005,
+    &inv_001_incomplete_model::INV_001,
     &log_001_unmonitored_component::LOG_001,
     &log_002_unmonitored_flow::LOG_002,
     &log_003_sensitive_data_in_logs::LOG_003,
@@ -176,6 +182,10 @@ pub static REGISTRY: &[&Rule] = &[
     &min_003_unnecessary_transfer::MIN_003,
     &min_004_sensitive_data_in_non_production::MIN_004,
     &min_005_sensitive_authentication_data_stored::MIN_005,
+    &own_001_missing_owner::OWN_001,
+    &res_001_data_outside_allowed_region::RES_001,
+    &res_002_cross_region_transfer::RES_002,
+    &res_003_region_unknown::RES_003,
     &tp_001_personal_data_to_third_party::TP_001,
     &tp_002_transitive_disclosure::TP_002,
     &tp_003_regulated_data_without_agreement::TP_003,
