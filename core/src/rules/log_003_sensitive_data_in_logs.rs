@@ -7,7 +7,8 @@ declare_rule! {
     /// Flags a node whose role is `log-sink` that receives or holds personal data,
     /// credentials or cardholder data, whether a flow declares it or it arrives by
     /// propagation (a function that handles personal data and writes its logs there). The
-    /// witness path shows where the data entered.
+    /// witness path shows where the data entered. Classes that must never be stored (`sad`)
+    /// are left to MIN-005, which grades them critical, so they are not reported twice.
     ///
     /// ## Why is this bad?
     /// Logs are copied widely, kept long, readable by many engineers and often shipped to
@@ -33,11 +34,12 @@ declare_rule! {
 }
 
 fn check(a: &Analysis, out: &mut Sink) {
-    let watched = a.personal.union(a.taxonomy.set(&[
-        "credentials".to_owned(),
-        "cardholder".to_owned(),
-        "sad".to_owned(),
-    ]));
+    // Classes that must never be stored (`sad`) are MIN-005's, at critical severity.
+    let never_store = a.taxonomy.set_where(|c| c.never_store);
+    let watched = a
+        .personal
+        .union(a.taxonomy.set(&["credentials".to_owned(), "cardholder".to_owned()]))
+        .difference(never_store);
     for (n, node) in a.nodes.iter().enumerate() {
         if node.role != Some(Role::LogSink) {
             continue;
