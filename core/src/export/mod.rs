@@ -9,6 +9,10 @@ use crate::check::Report;
 use crate::date::Timestamp;
 use crate::model::Model;
 
+pub mod csv;
+pub mod oscal;
+pub mod sarif;
+
 /// Everything an exporter may read.
 pub struct ExportContext<'a> {
     pub model: &'a Model,
@@ -30,17 +34,32 @@ pub enum Format {
     Model,
     /// The findings document, `flowmap-findings/1`.
     Findings,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// OSCAL 1.0.6 assessment results, for GRC tools.
+    Oscal,
+    /// One row per control, rule and element tested, for spreadsheets.
+    Csv,
 }
 
 impl Format {
     /// Every format, in menu order.
-    pub const ALL: &'static [Format] = &[Format::Model, Format::Findings];
+    pub const ALL: &'static [Format] = &[
+        Format::Model,
+        Format::Findings,
+        Format::Sarif,
+        Format::Oscal,
+        Format::Csv,
+    ];
 
     /// The name used on the command line (`--format NAME`).
     pub fn name(self) -> &'static str {
         match self {
             Format::Model => "model",
             Format::Findings => "findings",
+            Format::Sarif => "sarif",
+            Format::Oscal => "oscal",
+            Format::Csv => "csv",
         }
     }
 
@@ -49,6 +68,9 @@ impl Format {
         match self {
             Format::Model => "flowmap.json",
             Format::Findings => "findings.json",
+            Format::Sarif => "sarif",
+            Format::Oscal => "oscal.json",
+            Format::Csv => "csv",
         }
     }
 
@@ -56,6 +78,9 @@ impl Format {
     pub fn media_type(self) -> &'static str {
         match self {
             Format::Model | Format::Findings => "application/json",
+            Format::Sarif => "application/sarif+json",
+            Format::Oscal => "application/json",
+            Format::Csv => "text/csv; charset=utf-8",
         }
     }
 
@@ -71,5 +96,8 @@ pub fn export(format: Format, context: &ExportContext) -> String {
         Format::Findings => {
             crate::document::findings_json_at(context.model, context.report, context.timestamp)
         }
+        Format::Sarif => sarif::sarif(context),
+        Format::Oscal => oscal::oscal(context),
+        Format::Csv => csv::csv(context),
     }
 }
