@@ -159,7 +159,7 @@ fn write_out(text: &str) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn read_model(path: &Path) -> Result<Vec<u8>, String> {
+pub(crate) fn read_model(path: &Path) -> Result<Vec<u8>, String> {
     if path == Path::new("-") {
         let mut bytes = Vec::new();
         std::io::stdin()
@@ -219,7 +219,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
     })
 }
 
-fn print_load_errors(file: &str, errors: &LoadErrors) {
+pub(crate) fn print_load_errors(file: &str, errors: &LoadErrors) {
     let mut err = anstream::stderr();
     let red = style(AnsiColor::Red);
     let blue = style(AnsiColor::Blue);

@@ -9,6 +9,7 @@ pub mod check;
 pub mod control_view;
 pub mod controls;
 pub mod date;
+pub mod diagram;
 pub mod document;
 pub mod edit;
 pub mod engine;

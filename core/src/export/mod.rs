@@ -10,8 +10,12 @@ use crate::date::Timestamp;
 use crate::model::Model;
 
 pub mod csv;
+mod escape;
+pub mod mermaid;
 pub mod oscal;
+pub mod report;
 pub mod sarif;
+pub mod svg;
 
 /// Everything an exporter may read.
 pub struct ExportContext<'a> {
@@ -40,6 +44,14 @@ pub enum Format {
     Oscal,
     /// One row per control, rule and element tested, for spreadsheets.
     Csv,
+    /// The auditor's report: one self-contained HTML file, printable to PDF.
+    Html,
+    /// The auditor's report as GitHub-flavoured Markdown.
+    Markdown,
+    /// The diagram as a standalone SVG.
+    Svg,
+    /// The diagram as Mermaid flowchart text.
+    Mermaid,
 }
 
 impl Format {
@@ -50,6 +62,10 @@ impl Format {
         Format::Sarif,
         Format::Oscal,
         Format::Csv,
+        Format::Html,
+        Format::Markdown,
+        Format::Svg,
+        Format::Mermaid,
     ];
 
     /// The name used on the command line (`--format NAME`).
@@ -60,6 +76,10 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Oscal => "oscal",
             Format::Csv => "csv",
+            Format::Html => "html",
+            Format::Markdown => "markdown",
+            Format::Svg => "svg",
+            Format::Mermaid => "mermaid",
         }
     }
 
@@ -71,6 +91,10 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Oscal => "oscal.json",
             Format::Csv => "csv",
+            Format::Html => "report.html",
+            Format::Markdown => "report.md",
+            Format::Svg => "svg",
+            Format::Mermaid => "mmd",
         }
     }
 
@@ -81,6 +105,10 @@ impl Format {
             Format::Sarif => "application/sarif+json",
             Format::Oscal => "application/json",
             Format::Csv => "text/csv; charset=utf-8",
+            Format::Html => "text/html; charset=utf-8",
+            Format::Markdown => "text/markdown; charset=utf-8",
+            Format::Svg => "image/svg+xml",
+            Format::Mermaid => "text/plain; charset=utf-8",
         }
     }
 
@@ -99,5 +127,9 @@ pub fn export(format: Format, context: &ExportContext) -> String {
         Format::Sarif => sarif::sarif(context),
         Format::Oscal => oscal::oscal(context),
         Format::Csv => csv::csv(context),
+        Format::Html => report::html(context),
+        Format::Markdown => report::markdown(context),
+        Format::Svg => svg::svg(context.model, context.report),
+        Format::Mermaid => mermaid::mermaid(context.model, context.report),
     }
 }

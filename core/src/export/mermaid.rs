@@ -1,0 +1,238 @@
+//! The diagram as Mermaid `flowchart LR` text, which GitHub, GitLab and most wikis render.
+//!
+//! Shapes, chosen to match the SVG's data-flow-diagram conventions as closely as Mermaid's
+//! classic syntax allows (classic, not the newer `@{ shape: … }` form, so that older
+//! renderers such as GitHub's accept it):
+//!
+//! | kind     | Mermaid              | shape                     |
+//! |----------|----------------------|---------------------------|
+//! | actor    | `n0(["…"])`          | stadium (terminator)      |
+//! | service  | `n0("…")`            | rounded rectangle (process) |
+//! | store    | `n0[("…")]`          | cylinder (data store)     |
+//! | queue    | `n0[["…"]]`          | subroutine: a box with lanes at both ends |
+//! | external | `n0{{"…"}}`          | hexagon (external entity) |
+//!
+//! Boundaries are nested `subgraph b0 ["Name"] … end` with a dashed border; flows are
+//! `n0 -->|"name: class, class"| n1` (`-.->` when not encrypted in transit). Elements with open
+//! findings get a border in the color of their worst severity.
+//!
+//! Safety: Mermaid ids are `n0`, `n1` … (nodes sorted by id) and `b0`, `b1` … (boundaries),
+//! never user text; every label is double-quoted and written with Mermaid entity codes for
+//! `"` `<` `>` `&` `|` `#` and backticks (see [`super::escape::mermaid`]), on one line.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use crate::check::Report;
+use crate::diagram::{boundary_color, kind_colors, severity_color};
+use crate::finding::{Severity, SubjectKind};
+use crate::model::{Model, NodeKind};
+
+use super::escape::mermaid as label;
+
+/// The Mermaid flowchart of a model, with a trailing newline.
+pub fn mermaid(model: &Model, report: &Report) -> String {
+    let mut nodes: Vec<usize> = (0..model.nodes.len()).collect();
+    nodes.sort_by(|a, b| model.nodes[*a].id.cmp(&model.nodes[*b].id));
+    let mut boundaries: Vec<usize> = (0..model.boundaries.len()).collect();
+    boundaries.sort_by(|a, b| model.boundaries[*a].id.cmp(&model.boundaries[*b].id));
+    let node_ref: BTreeMap<&str, String> = nodes
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| (model.nodes[i].id.as_str(), format!("n{k}")))
+        .collect();
+    let boundary_ref: BTreeMap<&str, String> = boundaries
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| (model.boundaries[i].id.as_str(), format!("b{k}")))
+        .collect();
+
+    let mut worst: BTreeMap<(SubjectKind, &str), Severity> = BTreeMap::new();
+    for finding in report.findings.iter().filter(|f| !f.waived) {
+        let entry = worst
+            .entry((finding.subject.kind, finding.subject.id.as_str()))
+            .or_insert(finding.severity);
+        *entry = (*entry).max(finding.severity);
+    }
+
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "%% Data-flow diagram written by Flowmap {} (model SHA-256 {}).",
+        crate::VERSION,
+        crate::canonical::model_sha256(model)
+    );
+    out.push_str("flowchart LR\n");
+
+    // A boundary's parent, when it names a boundary that exists (else it is drawn at the top).
+    let parent = |b: usize| -> Option<usize> {
+        let id = model.boundaries[b].parent.as_deref()?;
+        boundaries
+            .iter()
+            .copied()
+            .find(|&p| model.boundaries[p].id == id)
+    };
+    let node_line = |out: &mut String, i: usize, indent: usize| {
+        let node = &model.nodes[i];
+        let text = label(if node.name.trim().is_empty() {
+            &node.id
+        } else {
+            &node.name
+        });
+        let (open, close) = match node.kind {
+            NodeKind::Actor => ("([\"", "\"])"),
+            NodeKind::Service => ("(\"", "\")"),
+            NodeKind::Store => ("[(\"", "\")]"),
+            NodeKind::Queue => ("[[\"", "\"]]"),
+            NodeKind::External => ("{{\"", "\"}}"),
+        };
+        let _ = writeln!(
+            out,
+            "{:indent$}{}{open}{text}{close}",
+            "",
+            node_ref[node.id.as_str()]
+        );
+    };
+    // Subgraphs, depth-first; a guard against parent cycles (the loader rules them out).
+    struct Subgraphs<'a> {
+        model: &'a Model,
+        boundaries: &'a [usize],
+        nodes: &'a [usize],
+        boundary_ref: &'a BTreeMap<&'a str, String>,
+        parent: &'a dyn Fn(usize) -> Option<usize>,
+        node_line: &'a dyn Fn(&mut String, usize, usize),
+    }
+    impl Subgraphs<'_> {
+        fn emit(&self, out: &mut String, b: usize, depth: usize) {
+            if depth > self.boundaries.len() {
+                return;
+            }
+            let boundary = &self.model.boundaries[b];
+            let indent = 2 * (depth + 1);
+            let _ = writeln!(
+                out,
+                "{:indent$}subgraph {} [\"{}\"]",
+                "",
+                self.boundary_ref[boundary.id.as_str()],
+                label(&boundary.name)
+            );
+            for &i in self.nodes {
+                if self.model.nodes[i].boundary.as_deref() == Some(boundary.id.as_str()) {
+                    (self.node_line)(out, i, indent + 2);
+                }
+            }
+            for &child in self.boundaries {
+                if (self.parent)(child) == Some(b) {
+                    self.emit(out, child, depth + 1);
+                }
+            }
+            let _ = writeln!(out, "{:indent$}end", "");
+        }
+    }
+    let subgraphs = Subgraphs {
+        model,
+        boundaries: &boundaries,
+        nodes: &nodes,
+        boundary_ref: &boundary_ref,
+        parent: &parent,
+        node_line: &node_line,
+    };
+    for &b in &boundaries {
+        if parent(b).is_none() {
+            subgraphs.emit(&mut out, b, 0);
+        }
+    }
+    for &i in &nodes {
+        let in_known_boundary = model.nodes[i]
+            .boundary
+            .as_deref()
+            .is_some_and(|b| boundary_ref.contains_key(b));
+        if !in_known_boundary {
+            node_line(&mut out, i, 2);
+        }
+    }
+
+    // Flows, sorted by id; their position is their index for `linkStyle`.
+    let mut flows: Vec<usize> = (0..model.flows.len()).collect();
+    flows.sort_by(|a, b| model.flows[*a].id.cmp(&model.flows[*b].id));
+    let mut link_styles: BTreeMap<Severity, Vec<usize>> = BTreeMap::new();
+    let mut link = 0usize;
+    for &f in &flows {
+        let flow = &model.flows[f];
+        let (Some(from), Some(to)) = (
+            node_ref.get(flow.from.as_str()),
+            node_ref.get(flow.to.as_str()),
+        ) else {
+            continue;
+        };
+        let arrow = if flow.encrypted { "-->" } else { "-.->" };
+        let mut text = flow.name.trim().to_owned();
+        if !flow.data.is_empty() {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&flow.data.join(", "));
+        }
+        if text.is_empty() {
+            let _ = writeln!(out, "  {from} {arrow} {to}");
+        } else {
+            let _ = writeln!(out, "  {from} {arrow}|\"{}\"| {to}", label(&text));
+        }
+        if let Some(severity) = worst.get(&(SubjectKind::Flow, flow.id.as_str())) {
+            link_styles.entry(*severity).or_default().push(link);
+        }
+        link += 1;
+    }
+
+    // Colors: node kinds, boundary frames, open findings.
+    for kind in NodeKind::ALL {
+        let (fill, stroke) = kind_colors(*kind);
+        let _ = writeln!(
+            out,
+            "  classDef {kind} fill:{fill},stroke:{stroke},color:#0f172a"
+        );
+    }
+    for kind in NodeKind::ALL {
+        let members: Vec<&str> = nodes
+            .iter()
+            .filter(|&&i| model.nodes[i].kind == *kind)
+            .map(|&i| node_ref[model.nodes[i].id.as_str()].as_str())
+            .collect();
+        if !members.is_empty() {
+            let _ = writeln!(out, "  class {} {kind}", members.join(","));
+        }
+    }
+    for &b in &boundaries {
+        let boundary = &model.boundaries[b];
+        let color = worst
+            .get(&(SubjectKind::Boundary, boundary.id.as_str()))
+            .map_or(boundary_color(boundary.kind), |s| severity_color(*s));
+        let _ = writeln!(
+            out,
+            "  style {} fill:#ffffff,stroke:{color},stroke-dasharray:6 4",
+            boundary_ref[boundary.id.as_str()]
+        );
+    }
+    for &i in &nodes {
+        let node = &model.nodes[i];
+        if let Some(severity) = worst.get(&(SubjectKind::Node, node.id.as_str())) {
+            let (fill, _) = kind_colors(node.kind);
+            let _ = writeln!(
+                out,
+                "  style {} fill:{fill},stroke:{},stroke-width:3px",
+                node_ref[node.id.as_str()],
+                severity_color(*severity)
+            );
+        }
+    }
+    for (severity, links) in link_styles.iter().rev() {
+        let list: Vec<String> = links.iter().map(usize::to_string).collect();
+        let _ = writeln!(
+            out,
+            "  linkStyle {} stroke:{},stroke-width:2px",
+            list.join(","),
+            severity_color(*severity)
+        );
+    }
+    out
+}
