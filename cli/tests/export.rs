@@ -61,10 +61,9 @@ fn a_fixed_timestamp_reproduces_the_bytes_and_matches_the_core() {
 
 #[test]
 fn today_can_be_set_apart_from_the_timestamp() {
-    let sarif: serde_json::Value = serde_json::from_slice(
-        &export(&["--format", "sarif", "--today", "2027-01-01"]).stdout,
-    )
-    .unwrap();
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&export(&["--format", "sarif", "--today", "2027-01-01"]).stdout)
+            .unwrap();
     assert_eq!(sarif["runs"][0]["properties"]["today"], "2027-01-01");
 }
 
@@ -93,7 +92,10 @@ fn without_a_timestamp_the_clock_gives_one() {
     let modified = oscal["assessment-results"]["metadata"]["last-modified"]
         .as_str()
         .unwrap();
-    assert!(flowmap_core::Timestamp::parse(modified).is_ok(), "{modified}");
+    assert!(
+        flowmap_core::Timestamp::parse(modified).is_ok(),
+        "{modified}"
+    );
     assert!(modified.as_bytes()[0..2] == *b"20", "{modified}");
 }
 
@@ -115,7 +117,10 @@ fn a_broken_model_exits_2_with_located_errors() {
         errors.contains("--> tests/broken/16-dangling-flow-endpoint.json:"),
         "{errors}"
     );
-    assert!(errors.contains("is not a valid flowmap/1 model"), "{errors}");
+    assert!(
+        errors.contains("is not a valid flowmap/1 model"),
+        "{errors}"
+    );
 }
 
 #[test]
