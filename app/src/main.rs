@@ -1,5 +1,6 @@
 //! Flowmap in the browser: open a model, see its findings.
 
+mod editor;
 mod platform;
 mod session;
 mod ui;
