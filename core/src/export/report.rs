@@ -1197,18 +1197,20 @@ h2 .num { color: var(--muted); font-weight: 500; margin-right: 8px; }
 h3 { font-size: 16px; color: #0f172a; margin: 26px 0 8px; }
 p { margin: 8px 0; overflow-wrap: anywhere; }
 p.note { color: var(--muted); font-size: 12.5px; max-width: 900px; }
-code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #f1f5f9; border-radius: 3px; padding: 0 3px; overflow-wrap: anywhere; }
-.muted { color: var(--muted); font-size: 12px; }
+code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9em; background: #f1f5f9; border-radius: 3px; padding: 0 3px; overflow-wrap: break-word; }
+.muted { color: var(--muted); font-size: .92em; }
 figure.diagram { margin: 8px 0; padding: 12px; border: 1px solid var(--line); border-radius: 8px; background: #fff; overflow-x: auto; }
 figure.diagram svg { display: block; max-width: 100%; height: auto; margin: 0 auto; }
 table { width: 100%; border-collapse: collapse; margin: 8px 0 4px; font-size: 12.5px; }
 th { text-align: left; font-weight: 600; color: #334155; background: var(--head); border-bottom: 2px solid #cbd5e1; padding: 7px 9px; vertical-align: bottom; }
-td { border-bottom: 1px solid var(--line); padding: 6px 9px; vertical-align: top; overflow-wrap: anywhere; unicode-bidi: isolate; }
+td { border-bottom: 1px solid var(--line); padding: 6px 9px; vertical-align: top; overflow-wrap: break-word; unicode-bidi: isolate; }
 tbody tr:nth-child(even) td { background: var(--zebra); }
 th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.controls td:nth-child(2) .badge { margin: 1px 0; }
 table.controls td:first-child { width: 30%; }
 table.rules td:nth-child(2) { width: 38%; }
+table.findings td:nth-child(4) { width: 46%; }
+table.findings td:nth-child(5) { width: 16%; }
 table.inventory td:nth-child(2), table.inventory td:nth-child(4), table.inventory td:nth-child(6), table.matrix td:nth-child(2) { overflow-wrap: normal; }
 table.matrix td { text-align: center; }
 table.matrix td:first-child, table.matrix td:nth-child(2) { text-align: left; }
@@ -1242,6 +1244,8 @@ dl.facts dd { overflow-wrap: anywhere; }
   tr, figure.diagram, dl.facts, .body-hash { break-inside: avoid; }
   thead { display: table-header-group; }
   table { font-size: 10px; }
+  .badge { font-size: 9px; line-height: 14px; padding: 0 6px; }
+  .cover .summary .stat { min-width: 96px; }
   a { color: inherit; text-decoration: none; }
 }
 "#;

@@ -1,0 +1,25 @@
+// Reads the committed export snapshots (tests/snapshots/exports/*.snap, written by
+// core/tests/report.rs): the validators check exactly what the Rust tests reviewed.
+
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const SNAPSHOTS = join(ROOT, "tests", "snapshots", "exports");
+
+/// The content of an insta snapshot: everything after its `---` header.
+export function readSnapshot(name) {
+  const text = readFileSync(join(SNAPSHOTS, `${name}.snap`), "utf8");
+  const match = text.match(/^---\n[\s\S]*?\n---\n/);
+  if (!match) throw new Error(`${name}.snap has no insta header`);
+  return text.slice(match[0].length);
+}
+
+/// Names (without `.snap`) of the snapshots whose name starts with `prefix`.
+export function snapshotNames(prefix) {
+  return readdirSync(SNAPSHOTS)
+    .filter((f) => f.startsWith(prefix) && f.endsWith(".snap"))
+    .map((f) => f.slice(0, -".snap".length))
+    .sort();
+}
