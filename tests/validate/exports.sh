@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Validates Flowmap's SARIF and OSCAL exports with the tools their consumers use.
 #
-# Exports SARIF and OSCAL for the example model and for every rule fixture
-# (tests/fixtures/rules/*.flowmap.json) at a fixed timestamp, then runs:
+# Exports SARIF and OSCAL for the example model, every rule fixture
+# (tests/fixtures/rules/*.flowmap.json) and the hostile-strings fixture at a fixed timestamp,
+# then runs:
 #   1. JSON Schema validation (Python jsonschema, the Draft each schema declares: SARIF 2.1.0 is
 #      Draft 4, OSCAL 1.0.6 assessment results Draft 7) against the schemas in
 #      $FLOWMAP_SCHEMAS (default: ../shared/schemas beside the repository);
@@ -115,6 +116,8 @@ done_step
 
 step "export SARIF and OSCAL at $TIMESTAMP"
 models=("$ROOT/examples/serverless-shop.flowmap.json" "$ROOT"/tests/fixtures/rules/*.flowmap.json)
+# Hostile strings (formula starts, markup, bidi controls), where the fixture exists.
+[[ -f "$ROOT/tests/fixtures/hostile.flowmap.json" ]] && models+=("$ROOT/tests/fixtures/hostile.flowmap.json")
 for model in "${models[@]}"; do
   name="$(basename "$model" .flowmap.json)"
   relative="${model#"$ROOT"/}"
