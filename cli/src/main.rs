@@ -7,9 +7,12 @@ use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+mod verify; // TEMP-VERIFY
 
 use anstyle::{AnsiColor, Style};
 use clap::{Parser, Subcommand, ValueEnum};
+mod export;
+
 use flowmap_core::{
     check, findings_json, load, CheckOptions, Date, LoadErrors, Locator, Model, Pointers, Report,
     Severity,
@@ -39,8 +42,12 @@ enum Command {
         #[arg(long, conflicts_with = "id")]
         markdown: bool,
     },
+    /// Export the model, its findings or audit evidence (SARIF, OSCAL, CSV, report, diagram…).
+    Export(export::ExportArgs),
     /// Print the JSON Schema of the flowmap/1 format.
     Schema,
+    /// TEMP-VERIFY
+    Verify { report: PathBuf, model: PathBuf },
 }
 
 #[derive(clap::Args)]
@@ -123,7 +130,9 @@ fn main() -> ExitCode {
             markdown: true,
         } => write_out(&flowmap_core::rules::catalog_markdown()),
         Command::Rules { id: Some(id), .. } => explain_rule(&id),
+        Command::Export(args) => export::run(&args),
         Command::Schema => write_out(&flowmap_core::schema_json()),
+        Command::Verify { report, model } => verify::run(&report, &model), // TEMP-VERIFY
     };
     match result {
         Ok(code) => code,
