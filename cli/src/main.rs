@@ -7,11 +7,11 @@ use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-mod verify; // TEMP-VERIFY
 
 use anstyle::{AnsiColor, Style};
 use clap::{Parser, Subcommand, ValueEnum};
 mod export;
+mod verify;
 
 use flowmap_core::{
     check, findings_json, load, CheckOptions, Date, LoadErrors, Locator, Model, Pointers, Report,
@@ -46,8 +46,14 @@ enum Command {
     Export(export::ExportArgs),
     /// Print the JSON Schema of the flowmap/1 format.
     Schema,
-    /// TEMP-VERIFY
-    Verify { report: PathBuf, model: PathBuf },
+    /// Check that an evidence report (HTML or Markdown) is unmodified and was made from a model.
+    /// Exit 0 verified, 1 modified or made from another model, 2 unreadable.
+    Verify {
+        /// The report, as written by `flowmap export --format html|markdown`.
+        report: PathBuf,
+        /// The model file it should have been made from.
+        model: PathBuf,
+    },
 }
 
 #[derive(clap::Args)]
@@ -132,7 +138,7 @@ fn main() -> ExitCode {
         Command::Rules { id: Some(id), .. } => explain_rule(&id),
         Command::Export(args) => export::run(&args),
         Command::Schema => write_out(&flowmap_core::schema_json()),
-        Command::Verify { report, model } => verify::run(&report, &model), // TEMP-VERIFY
+        Command::Verify { report, model } => verify::run(&report, &model),
     };
     match result {
         Ok(code) => code,
