@@ -4,12 +4,14 @@
 //    (no dialog, no console message, no page error), makes no request (nothing but the file
 //    itself is loaded), and shows the payloads as text;
 // 2. the report of the example runs clean too (a wrong style hash would show up as a CSP
-//    console error), and is rendered to docs/report-example.png (full page) and
-//    docs/report-example.pdf (printed as A4 through the report's print styles);
+//    console error), and is rendered to report-example.png (full page) and report-example.pdf
+//    (printed as A4 through the report's print styles): into tests/validate/artifacts/, or,
+//    with UPDATE_GENERATED=1, into docs/ (the committed pictures of the README);
 // 3. docs/diagram-example.svg is rendered to tests/validate/artifacts/diagram-example.png for
 //    a person to look at.
 //
 //   node --test tests/validate/report.mjs
+//   UPDATE_GENERATED=1 node --test tests/validate/report.mjs     (rewrites docs/report-example.*)
 //
 // The HTML comes from the committed snapshots (tests/snapshots/exports/report-*-html.snap).
 
@@ -33,6 +35,7 @@ const CHROMIUM_ARGS = [
 ];
 const DOCS = join(ROOT, "docs");
 const ARTIFACTS = join(ROOT, "tests", "validate", "artifacts");
+const RENDERS = process.env.UPDATE_GENERATED ? DOCS : ARTIFACTS;
 
 let browser;
 let scratch;
@@ -123,17 +126,17 @@ test("the hostile model's report runs no script and makes no request", async () 
   await page.close();
 });
 
-test("the example's report renders clean to docs/report-example.png and .pdf", async () => {
+test("the example's report renders clean to report-example.png and .pdf", async () => {
   const { page, events } = await open("example", readSnapshot("report-example-html"));
   assert.deepEqual(events, [], events.join("\n"));
   // Styles applied: the CSP's style hash matches the <style> element.
   const cover = await page.locator("header.cover").evaluate((e) => getComputedStyle(e).backgroundImage);
   assert.match(cover, /gradient/, "the report's styles did not apply");
-  mkdirSync(DOCS, { recursive: true });
-  await page.screenshot({ path: join(DOCS, "report-example.png"), fullPage: true });
+  mkdirSync(RENDERS, { recursive: true });
+  await page.screenshot({ path: join(RENDERS, "report-example.png"), fullPage: true });
   await page.emulateMedia({ media: "print" });
   await page.pdf({
-    path: join(DOCS, "report-example.pdf"),
+    path: join(RENDERS, "report-example.pdf"),
     printBackground: true,
     preferCSSPageSize: true,
   });

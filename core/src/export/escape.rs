@@ -57,19 +57,25 @@ pub fn xml(text: &str) -> String {
 }
 
 /// Inline text for GitHub-flavoured Markdown, safe in a paragraph, a list item or a table
-/// cell: on one line (line breaks become spaces), every character that Markdown or GitHub
-/// would interpret backslash-escaped (`\` `` ` `` `*` `_` `[` `]` `<` `>` `|` `#` `~` `&` `$`),
-/// so raw HTML, links, emphasis, math and entity references cannot form; a leading `-`, `+`,
-/// `=` or `1.` cannot start a list or a heading either.
+/// cell: on one line (line breaks and runs of whitespace become one space, so no indented code
+/// block can start), every character that Markdown or GitHub would interpret backslash-escaped
+/// (`\` `` ` `` `*` `_` `[` `]` `<` `>` `|` `#` `~` `&` `$`), so raw HTML, links, emphasis, math
+/// and entity references cannot form; a leading `-`, `+`, `=` or `1.` cannot start a list or a
+/// heading either.
 pub fn markdown(text: &str) -> String {
     let text = visible(text);
     let mut out = String::with_capacity(text.len() + 8);
     let mut at_start = true;
     let mut leading_digits = true;
+    let mut space = false;
     for c in text.chars() {
-        let c = if matches!(c, '\n' | '\t') { ' ' } else { c };
-        if at_start && c == ' ' {
+        if c.is_whitespace() {
+            space = true;
             continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
         }
         match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '&' | '$' => {
@@ -89,7 +95,10 @@ pub fn markdown(text: &str) -> String {
         leading_digits = leading_digits && c.is_ascii_digit();
         at_start = false;
     }
-    out.trim_end().to_owned()
+    if space {
+        out.push(' ');
+    }
+    out
 }
 
 /// A label for Mermaid, to go between double quotes: on one line, and every character that
@@ -147,6 +156,7 @@ mod tests {
         assert_eq!(markdown("- item"), "\\- item");
         assert_eq!(markdown("1. item"), "1\\. item");
         assert_eq!(markdown("a-b 2.5"), "a-b 2.5");
+        assert_eq!(markdown(" a \n\n    b "), " a b ");
         assert_eq!(
             markdown("[x](javascript:alert(1))"),
             "\\[x\\](javascript:alert(1))"

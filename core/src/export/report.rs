@@ -309,11 +309,11 @@ fn build(context: &ExportContext) -> Document {
             crate::VERSION
         ),
         integrity_note: vec![
-            text("The report body SHA-256 below covers every byte of this file from the marker "),
+            text("The report body SHA-256 below covers every byte of this file between the markers "),
             Code(START.into()),
-            text(" to the marker "),
+            text(" and "),
             Code(END.into()),
-            text(" (styles, every section and the facts above included). "),
+            text(", which enclose all of it but an HTML file's doctype and the closing hash itself. "),
             Code("flowmap verify REPORT MODEL".into()),
             text(" recomputes it and checks that the report belongs to the model."),
         ],
@@ -1463,7 +1463,7 @@ fn md_inlines(inlines: &[Inline]) -> String {
             Text(s) => out.push_str(&md(s)),
             Strong(s) if s.trim().is_empty() => {}
             Strong(s) => {
-                let _ = write!(out, "**{}**", md(s));
+                let _ = write!(out, "**{}**", md(s.trim()));
             }
             Code(s) => out.push_str(&md_code(s)),
             Muted(s) if s.trim().is_empty() => {}
@@ -1476,7 +1476,7 @@ fn md_inlines(inlines: &[Inline]) -> String {
             Badge(tone, s) => {
                 let strong = matches!(tone, Tone::Critical | Tone::High | Tone::Bad);
                 if strong {
-                    let _ = write!(out, "**{}**", md(s));
+                    let _ = write!(out, "**{}**", md(s.trim()));
                 } else {
                     out.push_str(&md(s));
                 }
