@@ -4,9 +4,9 @@
 //! Elements are sorted by id before anything is computed, so every result (findings, witness
 //! paths, their order) is independent of the order of nodes and flows in the file.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
-use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::Direction;
 
 use crate::finding::SubjectKind;
@@ -65,24 +65,20 @@ pub struct Analysis<'m> {
     class_count: usize,
     /// `arrival[n * class_count + c]`: the flow through which class `c` first reached node `n`.
     arrival: Vec<u32>,
+    /// Boundary ids → index in `model.boundaries` (the first, should ids repeat).
+    boundary_index: HashMap<&'m str, usize>,
+    /// Per boundary: its parent's index, if it has one that exists.
+    boundary_parent: Vec<Option<usize>>,
+    /// Per node: the index of its boundary, if it names one that exists.
+    node_boundary: Vec<Option<usize>>,
 }
 
 impl<'m> Analysis<'m> {
     /// Builds the view of a loaded (valid) model.
     pub fn new(model: &'m Model) -> Analysis<'m> {
         let taxonomy = Taxonomy::of(model);
-        let mut node_order: Vec<u32> = (0..model.nodes.len() as u32).collect();
-        node_order.sort_by(|a, b| {
-            model.nodes[*a as usize]
-                .id
-                .cmp(&model.nodes[*b as usize].id)
-        });
-        let mut flow_order: Vec<u32> = (0..model.flows.len() as u32).collect();
-        flow_order.sort_by(|a, b| {
-            model.flows[*a as usize]
-                .id
-                .cmp(&model.flows[*b as usize].id)
-        });
+        let node_order = order_by_id(model.nodes.iter().map(|n| n.id.as_str()));
+        let flow_order = order_by_id(model.flows.iter().map(|f| f.id.as_str()));
         let nodes: Vec<&Node> = node_order
             .iter()
             .map(|i| &model.nodes[*i as usize])
@@ -92,11 +88,18 @@ impl<'m> Analysis<'m> {
             .map(|i| &model.flows[*i as usize])
             .collect();
 
-        let node_ix = |id: &str| nodes.binary_search_by(|n| n.id.as_str().cmp(id)).ok();
+        // Hash lookups: a binary search over ids compares strings behind pointers, a cache
+        // miss each, which dominated this function at 100k nodes.
+        let mut node_index: HashMap<&str, NodeIx> = HashMap::with_capacity(nodes.len());
+        for (n, node) in nodes.iter().enumerate() {
+            node_index.entry(node.id.as_str()).or_insert(n);
+        }
+        let node_ix = |id: &str| node_index.get(id).copied();
         let ends: Vec<(NodeIx, NodeIx)> = flows
             .iter()
             .map(|f| (node_ix(&f.from).unwrap_or(0), node_ix(&f.to).unwrap_or(0)))
             .collect();
+        drop(node_index);
 
         let mut graph = DiGraph::with_capacity(nodes.len(), flows.len());
         for _ in &nodes {
@@ -106,39 +109,57 @@ impl<'m> Analysis<'m> {
             graph.add_edge(NodeIndex::new(*from), NodeIndex::new(*to), ());
         }
 
-        let boundary_ix = |id: &str| model.boundaries.iter().position(|b| b.id == id);
-        // Ancestor chains (innermost first); loading has ruled out cycles, the bound is a guard.
-        let chain = |start: Option<&String>| -> Vec<usize> {
-            let mut chain = Vec::new();
-            let mut current = start.and_then(|id| boundary_ix(id));
-            while let Some(b) = current {
-                if chain.len() > model.boundaries.len() {
-                    break;
+        let mut boundary_index: HashMap<&str, usize> =
+            HashMap::with_capacity(model.boundaries.len());
+        for (b, boundary) in model.boundaries.iter().enumerate() {
+            boundary_index.entry(boundary.id.as_str()).or_insert(b);
+        }
+        let boundary_parent: Vec<Option<usize>> = model
+            .boundaries
+            .iter()
+            .map(|b| {
+                b.parent
+                    .as_deref()
+                    .and_then(|id| boundary_index.get(id).copied())
+            })
+            .collect();
+        // Per boundary, from its ancestor chain (innermost first; loading has ruled out
+        // cycles, the bound is a guard): inside an internet boundary? its innermost zone?
+        let placement: Vec<(bool, Option<usize>)> = (0..model.boundaries.len())
+            .map(|start| {
+                let (mut in_internet, mut zone) = (false, None);
+                let mut current = Some(start);
+                let mut steps = 0;
+                while let Some(b) = current {
+                    if steps > model.boundaries.len() {
+                        break;
+                    }
+                    steps += 1;
+                    let kind = model.boundaries[b].kind;
+                    in_internet |= kind == BoundaryKind::Internet;
+                    if zone.is_none() && kind.is_zone() {
+                        zone = Some(b);
+                    }
+                    current = boundary_parent[b];
                 }
-                chain.push(b);
-                current = model.boundaries[b].parent.as_deref().and_then(boundary_ix);
-            }
-            chain
-        };
-        // Boundaries are few; memoize chains per boundary id to keep this O(nodes).
-        let mut chains: std::collections::HashMap<Option<&String>, Vec<usize>> = Default::default();
+                (in_internet, zone)
+            })
+            .collect();
+        let node_boundary: Vec<Option<usize>> = nodes
+            .iter()
+            .map(|n| {
+                n.boundary
+                    .as_deref()
+                    .and_then(|id| boundary_index.get(id).copied())
+            })
+            .collect();
         let mut untrusted = Vec::with_capacity(nodes.len());
         let mut zone = Vec::with_capacity(nodes.len());
-        for node in &nodes {
-            let ancestors = chains
-                .entry(node.boundary.as_ref())
-                .or_insert_with(|| chain(node.boundary.as_ref()));
-            let in_internet = ancestors
-                .iter()
-                .any(|b| model.boundaries[*b].kind == BoundaryKind::Internet);
+        for (node, boundary) in nodes.iter().zip(&node_boundary) {
+            let (in_internet, innermost) = boundary.map_or((false, None), |b| placement[b]);
             untrusted
                 .push(matches!(node.kind, NodeKind::Actor | NodeKind::External) || in_internet);
-            zone.push(
-                ancestors
-                    .iter()
-                    .copied()
-                    .find(|b| model.boundaries[*b].kind.is_zone()),
-            );
+            zone.push(innermost);
         }
 
         let declared: Vec<ClassSet> = flows.iter().map(|f| taxonomy.set(&f.data)).collect();
@@ -173,6 +194,9 @@ impl<'m> Analysis<'m> {
             today: None,
             class_count,
             arrival: Vec::new(),
+            boundary_index,
+            boundary_parent,
+            node_boundary,
         };
         analysis.propagate();
         analysis
@@ -233,12 +257,12 @@ impl<'m> Analysis<'m> {
                 continue;
             }
             let out = self.reach[n].difference(strips[n]);
-            let outgoing: Vec<EdgeIndex> = self
+            // The same order as `edges_directed(n, Outgoing)`, without collecting the edges.
+            let mut next = self
                 .graph
-                .edges_directed(NodeIndex::new(n), Direction::Outgoing)
-                .map(|e| petgraph::visit::EdgeRef::id(&e))
-                .collect();
-            for edge in outgoing {
+                .first_edge(NodeIndex::new(n), Direction::Outgoing);
+            while let Some(edge) = next {
+                next = self.graph.next_edge(edge, Direction::Outgoing);
                 let f = edge.index();
                 let added = out.difference(self.carried[f]);
                 if added.is_empty() {
@@ -326,11 +350,27 @@ impl<'m> Analysis<'m> {
         if let Ok(f) = self.flows.binary_search_by(|f| f.id.as_str().cmp(id)) {
             return Some(self.flow_element(f));
         }
-        let b = self.model.boundaries.iter().position(|b| b.id == id)?;
+        let b = self.boundary_of(id)?;
         Some(Element {
             kind: SubjectKind::Boundary,
             index: b as u32,
         })
+    }
+
+    /// The index in `model.boundaries` of the boundary with this id.
+    pub fn boundary_of(&self, id: &str) -> Option<usize> {
+        self.boundary_index.get(id).copied()
+    }
+
+    /// The parent of boundary `b` (an index in `model.boundaries`), if it names one that exists.
+    pub fn boundary_parent(&self, b: usize) -> Option<usize> {
+        self.boundary_parent[b]
+    }
+
+    /// The boundary node `n` sits in (an index in `model.boundaries`), if it names one that
+    /// exists.
+    pub fn node_boundary(&self, n: NodeIx) -> Option<usize> {
+        self.node_boundary[n]
     }
 
     pub fn node_element(&self, n: NodeIx) -> Element {
@@ -354,34 +394,56 @@ impl<'m> Analysis<'m> {
 
     /// `Store "Name" (id)`: a node with its kind, for messages.
     pub fn kind_label(&self, n: NodeIx) -> String {
-        let kind = self.nodes[n].kind.as_str();
+        let node = self.nodes[n];
+        let kind = node.kind.as_str();
+        let mut out = String::with_capacity(kind.len() + node.name.len() + node.id.len() + 6);
         let mut chars = kind.chars();
-        let capitalized: String = chars
-            .next()
-            .map(|c| c.to_ascii_uppercase())
-            .into_iter()
-            .chain(chars)
-            .collect();
-        format!("{capitalized} {}", self.node_label(n))
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+        }
+        out.push_str(chars.as_str());
+        out.push(' ');
+        push_label(&mut out, &node.name, &node.id);
+        out
     }
 
     /// `Name (id)` of a flow, for messages; a nameless flow is `from → to (id)`.
     pub fn flow_label(&self, f: FlowIx) -> String {
+        let mut out = String::new();
+        self.push_flow_label(&mut out, f);
+        out
+    }
+
+    /// [`Self::flow_label`], appended to `out`.
+    fn push_flow_label(&self, out: &mut String, f: FlowIx) {
         let flow = self.flows[f];
         if flow.name.trim().is_empty() {
             let (from, to) = self.ends[f];
-            format!(
-                "{} → {} ({})",
-                self.nodes[from].name, self.nodes[to].name, flow.id
-            )
+            for part in [
+                self.nodes[from].name.as_str(),
+                " → ",
+                &self.nodes[to].name,
+                " (",
+                &flow.id,
+                ")",
+            ] {
+                out.push_str(part);
+            }
         } else {
-            label(&flow.name, &flow.id)
+            push_label(out, &flow.name, &flow.id);
         }
     }
 
     /// Class ids of a set, comma-separated, for messages.
     pub fn class_list(&self, set: ClassSet) -> String {
-        self.taxonomy.ids(set).join(", ")
+        let mut out = String::new();
+        for (i, c) in set.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&self.taxonomy.class(c).id);
+        }
+        out
     }
 
     /// Flow ids of a path.
@@ -412,24 +474,64 @@ impl<'m> Analysis<'m> {
         let Some(first) = path.first() else {
             return String::new();
         };
-        let ids = self.path_ids(path).join(" → ");
-        let (entry, _) = self.ends[*first];
-        let origin = if self.declared[*first].contains(class) {
-            format!("declared on {}", self.flow_label(*first))
+        let mut out = String::with_capacity(64 + path.len() * 12);
+        out.push_str(&self.taxonomy.class(class).id);
+        out.push_str(" arrives via ");
+        for (i, f) in path.iter().enumerate() {
+            if i > 0 {
+                out.push_str(" → ");
+            }
+            out.push_str(&self.flows[*f].id);
+        }
+        out.push_str(" (");
+        if self.declared[*first].contains(class) {
+            out.push_str("declared on ");
+            self.push_flow_label(&mut out, *first);
         } else {
-            format!("held by {}", self.node_label(entry))
-        };
-        format!(
-            "{} arrives via {ids} ({origin})",
-            self.taxonomy.class(class).id
-        )
+            let (entry, _) = self.ends[*first];
+            out.push_str("held by ");
+            push_label(&mut out, &self.nodes[entry].name, &self.nodes[entry].id);
+        }
+        out.push(')');
+        out
     }
 }
 
+/// Element indexes in the order of their ids, exactly as a stable sort by id would give, but
+/// comparing the first eight bytes as one integer first: most comparisons then read no string
+/// (which, behind a pointer, costs a cache miss). Zero padding keeps the order: a string that
+/// ends first is the smaller one, and a zero byte cannot differ from the padding.
+fn order_by_id<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<u32> {
+    let mut keyed: Vec<(u64, &str, u32)> = ids
+        .enumerate()
+        .map(|(i, id)| {
+            let mut prefix = [0u8; 8];
+            let len = id.len().min(8);
+            prefix[..len].copy_from_slice(&id.as_bytes()[..len]);
+            (u64::from_be_bytes(prefix), id, i as u32)
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+    keyed.into_iter().map(|(_, _, i)| i).collect()
+}
+
 fn label(name: &str, id: &str) -> String {
+    let mut out = String::with_capacity(name.len() + id.len() + 5);
+    push_label(&mut out, name, id);
+    out
+}
+
+/// `"Name" (id)`, or `` `id` `` for a node or flow without a name of its own.
+fn push_label(out: &mut String, name: &str, id: &str) {
     if name.trim().is_empty() || name == id {
-        format!("`{id}`")
+        out.push('`');
+        out.push_str(id);
+        out.push('`');
     } else {
-        format!("\"{name}\" ({id})")
+        out.push('"');
+        out.push_str(name);
+        out.push_str("\" (");
+        out.push_str(id);
+        out.push(')');
     }
 }

@@ -44,13 +44,18 @@ declare_rule! {
 }
 
 fn check(a: &Analysis, out: &mut Sink) {
+    // The nodes of each zone, in node order: one pass, not one per boundary.
+    let mut by_zone: Vec<Vec<usize>> = vec![Vec::new(); a.model.boundaries.len()];
+    for (n, zone) in a.zone.iter().enumerate() {
+        if let Some(b) = zone {
+            by_zone[*b].push(n);
+        }
+    }
     for (b, boundary) in a.model.boundaries.iter().enumerate() {
         if boundary.kind != BoundaryKind::Network {
             continue;
         }
-        let members: Vec<usize> = (0..a.nodes.len())
-            .filter(|n| a.zone[*n] == Some(b))
-            .collect();
+        let members = std::mem::take(&mut by_zone[b]);
         let stores: Vec<usize> = members
             .iter()
             .copied()

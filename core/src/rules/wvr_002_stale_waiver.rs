@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use super::{declare_rule, Outcome, Sink};
 use crate::engine::Analysis;
 
@@ -31,6 +33,26 @@ declare_rule! {
 }
 
 fn check(a: &Analysis, outcome: &Outcome, out: &mut Sink) {
+    // The (rule, subject) pairs that have a finding, among those some waiver names: one pass
+    // over the findings instead of one per waiver.
+    let waived: HashSet<(&str, &str)> = a
+        .model
+        .waivers
+        .iter()
+        .map(|w| (w.rule.as_str(), w.subject.as_str()))
+        .collect();
+    let mut found: HashSet<(&str, &str)> = HashSet::new();
+    if !waived.is_empty() {
+        let rules: HashSet<&str> = waived.iter().map(|(rule, _)| *rule).collect();
+        for f in outcome.findings {
+            if rules.contains(f.rule) {
+                let key = (f.rule, f.subject.id.as_str());
+                if waived.contains(&key) {
+                    found.insert(key);
+                }
+            }
+        }
+    }
     for waiver in &a.model.waivers {
         let (Some(rule), Some(subject)) =
             (super::find(&waiver.rule), a.element_of(&waiver.subject))
@@ -41,10 +63,7 @@ fn check(a: &Analysis, outcome: &Outcome, out: &mut Sink) {
             continue;
         }
         out.examine(subject);
-        let matched = outcome
-            .findings
-            .iter()
-            .any(|f| f.rule == rule.id && f.subject.id == waiver.subject);
+        let matched = found.contains(&(rule.id, waiver.subject.as_str()));
         if !matched {
             out.report(
                 subject,
