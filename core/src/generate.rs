@@ -206,6 +206,9 @@ struct Account {
     identity_provider: Option<usize>,
     vault: Option<usize>,
     cells: Vec<usize>,
+    /// Weights of the classes this account's systems handle (zero for the others): each
+    /// domain works with a few classes, as payments handle cardholder data and clinics PHI.
+    palette: Vec<u32>,
 }
 
 const REGIONS: &[&str] = &[
@@ -464,17 +467,33 @@ impl<'s> Generator<'s> {
         own
     }
 
-    /// 1 to `max` distinct class ids, drawn by weight.
-    fn class_list(&mut self, max: usize) -> Vec<String> {
+    /// 1 to `max` distinct class ids, drawn by weight from the account's palette (from all
+    /// classes outside accounts).
+    fn class_list(&mut self, account: Option<usize>, max: usize) -> Vec<String> {
+        let weights = match account {
+            Some(a) => &self.accounts[a].palette,
+            None => &self.class_weights,
+        };
         let count = self.rng.range(1, max);
         let mut picked: Vec<usize> = Vec::with_capacity(count);
         for _ in 0..count {
-            let c = self.rng.weighted(&self.class_weights);
+            let c = self.rng.weighted(weights);
             if !picked.contains(&c) {
                 picked.push(c);
             }
         }
         picked.iter().map(|c| self.class_ids[*c].clone()).collect()
+    }
+
+    /// An account's palette: `internal` and four to seven more classes, drawn by weight.
+    fn palette(&mut self) -> Vec<u32> {
+        let mut palette = vec![0; self.class_weights.len()];
+        palette[1] = self.class_weights[1];
+        for _ in 0..self.rng.range(4, 7) {
+            let c = self.rng.weighted(&self.class_weights);
+            palette[c] = self.class_weights[c];
+        }
+        palette
     }
 
     fn add_boundary(
@@ -671,6 +690,7 @@ impl<'s> Generator<'s> {
                 stated,
             ))
         };
+        let palette = self.palette();
         self.accounts.push(Account {
             boundary,
             region,
@@ -680,6 +700,7 @@ impl<'s> Generator<'s> {
             identity_provider: None,
             vault: None,
             cells: Vec::new(),
+            palette,
         });
         let shared = [
             (Shape::LogSink, true),
@@ -894,8 +915,8 @@ impl<'s> Generator<'s> {
             };
         }
         match shape {
-            Shape::Store if self.rng.chance(0.5) => node.holds = self.class_list(3),
-            Shape::Queue if self.rng.chance(0.1) => node.holds = self.class_list(2),
+            Shape::Store if self.rng.chance(0.5) => node.holds = self.class_list(Some(account), 3),
+            Shape::Queue if self.rng.chance(0.1) => node.holds = self.class_list(Some(account), 2),
             Shape::LogSink => {
                 node.holds = vec!["telemetry".to_owned(), "audit-log".to_owned()];
             }
@@ -909,11 +930,13 @@ impl<'s> Generator<'s> {
                         "gov-id".to_owned(),
                         "financial".to_owned(),
                     ],
-                    _ => self.class_list(3),
+                    _ => self.class_list(Some(account), 3),
                 };
             }
             // A service that keeps what it processes (a cache, a local file).
-            Shape::Service if self.rng.chance(0.08) => node.holds = self.class_list(2),
+            Shape::Service if self.rng.chance(0.08) => {
+                node.holds = self.class_list(Some(account), 2)
+            }
             _ => {}
         }
         if self.rng.chance(0.1) {
@@ -979,7 +1002,7 @@ impl<'s> Generator<'s> {
             }
             if self.rng.chance(0.3) {
                 // What the vendor keeps of what it receives.
-                node.holds = self.class_list(2);
+                node.holds = self.class_list(None, 2);
             }
             if self.rng.chance(0.75) {
                 let mut vendor = Vendor::default();
@@ -1036,15 +1059,34 @@ impl<'s> Generator<'s> {
             let degree = upto - assigned;
             assigned = upto;
             for k in 0..degree {
-                let to = self
-                    .target(from, k)
-                    .filter(|to| *to != from)
-                    .unwrap_or_else(|| self.any_other(from));
+                let to = match self.target(from, k).filter(|to| *to != from) {
+                    Some(to) => to,
+                    None => self.fallback(from),
+                };
                 let flow = self.flow(flows.len(), from, to);
                 flows.push(flow);
             }
         }
         flows
+    }
+
+    /// Where a flow goes when its shape's choice is not there: a node of the same account
+    /// (tries a few times), else any other node.
+    fn fallback(&mut self, from: usize) -> usize {
+        if let Some(account) = self.account_of[from] {
+            for _ in 0..4 {
+                let cells = &self.accounts[account].cells;
+                if cells.is_empty() {
+                    break;
+                }
+                let c = cells[self.rng.below(cells.len())];
+                let to = self.random_in(c);
+                if to != from {
+                    return to;
+                }
+            }
+        }
+        self.any_other(from)
     }
 
     /// Some node other than `from` (there are at least two nodes).
@@ -1068,6 +1110,16 @@ impl<'s> Generator<'s> {
 
     fn random_entry(&mut self) -> Option<usize> {
         self.random_cell().map(|cell| cell.entry)
+    }
+
+    /// The entry of one of the account's cells.
+    fn account_entry(&mut self, account: usize) -> Option<usize> {
+        let cells = &self.accounts[account].cells;
+        if cells.is_empty() {
+            return None;
+        }
+        let c = cells[self.rng.below(cells.len())];
+        Some(self.cells[c].entry)
     }
 
     fn random_front_door(&mut self) -> Option<usize> {
@@ -1140,19 +1192,21 @@ impl<'s> Generator<'s> {
                 let Some(cell) = cell else {
                     return self.random_entry();
                 };
+                let account = self.cells[cell].account;
                 if k == 0 {
-                    // The chain: the next node of the cell, or the next cell's entry.
+                    // The chain: the next node of the cell, or the entry of the account's next
+                    // cell (the last cell leads back to the first: a long cycle).
                     let nodes = &self.cells[cell].nodes;
                     let at = nodes.iter().position(|n| *n == from).unwrap_or(0);
                     return match nodes.get(at + 1) {
                         Some(next) => Some(*next),
                         None => {
-                            let next = (cell + 1) % self.cells.len();
-                            Some(self.cells[next].entry)
+                            let cells = &self.accounts[account].cells;
+                            let at = cells.iter().position(|c| *c == cell).unwrap_or(0);
+                            Some(self.cells[cells[(at + 1) % cells.len()]].entry)
                         }
                     };
                 }
-                let account = self.cells[cell].account;
                 match (shape, r) {
                     (Shape::Service, 0..=29) | (Shape::Queue, 0..=59) => {
                         self.in_cell(cell, from, false)
@@ -1161,7 +1215,10 @@ impl<'s> Generator<'s> {
                         self.storage_in_cell(cell)
                     }
                     (Shape::Service, 45..=56) => self.accounts[account].log_sink,
-                    (_, 57..=66) | (Shape::Queue, 70..=89) => self.random_entry(),
+                    // Other systems: mostly of the same account; other accounts' through
+                    // their front door.
+                    (_, 57..=63) | (Shape::Queue, 70..=89) => self.account_entry(account),
+                    (_, 64..=66) => self.random_front_door(),
                     (Shape::Service, 67..=74) if !self.externals.is_empty() => {
                         Some(*self.rng.pick(&self.externals))
                     }
@@ -1181,14 +1238,20 @@ impl<'s> Generator<'s> {
                     0..=39 => self.in_cell(cell, from, false),
                     40..=69 => self.in_cell(cell, from, true),
                     70..=84 => account.and_then(|a| self.accounts[a].log_sink),
-                    _ => self.random_entry(),
+                    _ => account.and_then(|a| self.account_entry(a)),
                 }
             }
-            Shape::LogSink => match r {
-                0..=59 if !self.externals.is_empty() => Some(*self.rng.pick(&self.externals)),
-                _ if !self.log_sinks.is_empty() => Some(*self.rng.pick(&self.log_sinks)),
-                _ => None,
-            },
+            // Logs go up a tree: a cell's log sink to its account's, an account's to the
+            // central one (the first account's), and from any of them out to log vendors.
+            Shape::LogSink => {
+                let own = account.and_then(|a| self.accounts[a].log_sink);
+                let central = self.accounts.first().and_then(|a| a.log_sink);
+                match r {
+                    0..=59 if !self.externals.is_empty() => Some(*self.rng.pick(&self.externals)),
+                    _ if own != Some(from) && r < 90 => own,
+                    _ => central,
+                }
+            }
             Shape::IdentityProvider | Shape::Vault => {
                 let account = account?;
                 match r {
@@ -1198,7 +1261,7 @@ impl<'s> Generator<'s> {
                             return None;
                         }
                         let c = cells[self.rng.below(cells.len())];
-                        self.random_in(c)
+                        Some(self.random_in(c))
                     }
                     _ => self.accounts[account].log_sink,
                 }
@@ -1206,13 +1269,14 @@ impl<'s> Generator<'s> {
         }
     }
 
-    fn random_in(&mut self, cell: usize) -> Option<usize> {
+    fn random_in(&mut self, cell: usize) -> usize {
         let nodes = &self.cells[cell].nodes;
-        Some(nodes[self.rng.below(nodes.len())])
+        nodes[self.rng.below(nodes.len())]
     }
 
     fn flow(&mut self, index: usize, from: usize, to: usize) -> Flow {
         let (from_shape, to_shape) = (self.shapes[from], self.shapes[to]);
+        let account = self.account_of[from].or(self.account_of[to]);
         let protocol = match to_shape {
             Shape::Store | Shape::Vault => *self.rng.pick(&["postgres", "https", "redis", "s3"]),
             Shape::Queue => *self.rng.pick(&["sqs", "kafka", "amqp", "https"]),
@@ -1234,12 +1298,12 @@ impl<'s> Generator<'s> {
             if from_shape == Shape::LogSink || to_shape == Shape::LogSink {
                 let mut data = vec!["telemetry".to_owned()];
                 if self.rng.chance(0.2) {
-                    data.extend(self.class_list(1));
+                    data.extend(self.class_list(account, 1));
                     data.dedup();
                 }
                 data
             } else {
-                self.class_list(3)
+                self.class_list(account, 3)
             }
         } else {
             Vec::new()
@@ -1251,12 +1315,19 @@ impl<'s> Generator<'s> {
             2..=13 => TlsVersion::V1_2,
             _ => TlsVersion::V1_3,
         });
+        // Short names, as people write them; one in ten flows has none (shown as `from → to`).
         let name = if self.rng.chance(0.9) {
-            format!(
-                "{} to {}",
-                self.nodes[from].name.split(' ').next().unwrap_or("flow"),
-                self.nodes[to].name
-            )
+            let names: &[&str] = match to_shape {
+                Shape::Store => &["write", "read", "query", "store records", "sync"],
+                Shape::Vault => &["fetch secrets", "rotate keys"],
+                Shape::Queue => &["publish", "enqueue events", "emit"],
+                Shape::LogSink => &["logs", "ship logs", "audit events"],
+                Shape::External => &["send", "notify", "sync to vendor", "report"],
+                Shape::Actor => &["response", "push notification"],
+                Shape::IdentityProvider => &["authenticate", "token exchange"],
+                _ => &["call", "request", "invoke", "forward", "checkout", "lookup"],
+            };
+            (*self.rng.pick(names)).to_owned()
         } else {
             String::new()
         };
@@ -1478,7 +1549,7 @@ mod tests {
                 })
                 .max();
             assert_eq!(deepest, Some(spec.depth));
-            // Every class is used somewhere.
+            // At least 14 classes are used, some of them the model's own.
             let used: BTreeSet<&str> = model
                 .flows
                 .iter()
@@ -1486,7 +1557,10 @@ mod tests {
                 .chain(model.nodes.iter().flat_map(|n| n.holds.iter()))
                 .map(String::as_str)
                 .collect();
-            assert_eq!(used.len(), 14 + spec.custom_classes);
+            assert!(used.len() >= 14, "{} classes used", used.len());
+            assert!(used
+                .iter()
+                .any(|c| model.classes.iter().any(|own| own.id == *c)));
         }
     }
 
