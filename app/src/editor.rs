@@ -157,6 +157,7 @@ impl EditorState {
     }
 
     /// A copy of the current model, without subscribing.
+    #[allow(dead_code)] // API for other modules (see the module docs).
     pub fn model_untracked(&self) -> Model {
         self.doc.with_untracked(|d| d.model().clone())
     }
@@ -176,6 +177,7 @@ impl EditorState {
         self.doc.with(f)
     }
 
+    #[allow(dead_code)] // API for other modules (see the module docs).
     pub fn with_doc_untracked<R>(&self, f: impl FnOnce(&Document) -> R) -> R {
         self.doc.with_untracked(f)
     }

@@ -1,6 +1,10 @@
-//! Flowmap in the browser: open a model, see its findings.
+//! Flowmap in the browser: draw a data-flow model, tag it, and see its findings live.
 
+mod board;
+mod canvas;
 mod editor;
+mod inspector;
+mod persist;
 mod platform;
 mod session;
 mod ui;

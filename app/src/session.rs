@@ -1,86 +1,18 @@
-//! What the app shows, as plain data: no DOM, no signals, so it is tested on the host.
+//! What the panels show, as plain data: no DOM, no signals, so it is tested on the host.
 //!
-//! The components only render a [`Session`]; every decision (what loading a file does to what is
-//! on screen, how findings are grouped and worded) is made here.
+//! Loading a file (with located errors), the templates, the live findings (grouped, counted,
+//! with a marker per element) and waiving a finding are decided here; the components render.
 
-use flowmap_core::{CheckOptions, Date, Finding, LoadErrors, Severity};
+use std::collections::HashMap;
 
-/// File name shown for the built-in example.
-pub const EXAMPLE_NAME: &str = "serverless-shop.flowmap.json";
+use flowmap_core::edit::Settings;
+use flowmap_core::{CheckOptions, Date, Finding, LoadErrors, Model, Report, Severity, Waiver};
 
 /// The worked example, embedded at compile time so "Load example" needs no request.
 pub const EXAMPLE: &str = include_str!("../../examples/serverless-shop.flowmap.json");
 
 /// The version shown in the footer.
 pub const VERSION: &str = flowmap_core::VERSION;
-
-/// Everything on screen: the last model that loaded, and the last load that failed (if it came
-/// after that model).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Session {
-    pub current: Option<Analysis>,
-    pub failure: Option<Failure>,
-}
-
-impl Session {
-    /// Loads `bytes` (from a file called `source`) and checks it as of `today` (waiver and
-    /// attestation expiry). On success the new model replaces the shown one and any earlier error
-    /// goes away; on failure the error is shown and the previously loaded model stays, untouched.
-    pub fn open(&mut self, source: &str, bytes: &[u8], today: Option<Date>) {
-        match analyse(source, bytes, today) {
-            Ok(analysis) => {
-                self.current = Some(analysis);
-                self.failure = None;
-            }
-            Err(failure) => self.failure = Some(failure),
-        }
-    }
-
-    /// Loads the built-in example.
-    pub fn open_example(&mut self, today: Option<Date>) {
-        self.open(EXAMPLE_NAME, EXAMPLE.as_bytes(), today);
-    }
-
-    /// A file that could not even be read (no located errors to show).
-    pub fn unreadable(&mut self, source: &str, reason: &str) {
-        self.failure = Some(Failure {
-            source: source.to_owned(),
-            problems: vec![Problem {
-                line: 0,
-                column: 0,
-                pointer: String::new(),
-                message: reason.to_owned(),
-            }],
-        });
-    }
-
-    /// Hides the error panel.
-    pub fn dismiss_failure(&mut self) {
-        self.failure = None;
-    }
-}
-
-/// A loaded model and its findings, ready to render.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Analysis {
-    /// File name the model came from.
-    pub source: String,
-    pub model_name: String,
-    pub nodes: usize,
-    pub flows: usize,
-    /// One entry per severity, most severe first; counts exclude waived findings.
-    pub summary: Vec<SeverityCount>,
-    /// Findings by severity, most severe first; severities without findings are left out.
-    pub groups: Vec<Group>,
-    /// Number of findings suppressed by a current waiver (still listed).
-    pub waived: usize,
-}
-
-impl Analysis {
-    pub fn total(&self) -> usize {
-        self.groups.iter().map(|g| g.findings.len()).sum()
-    }
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SeverityCount {
@@ -97,6 +29,11 @@ pub struct Group {
 /// One finding as the list shows it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FindingRow {
+    /// `RULE-ID:subject-id`, the finding's handle in the UI.
+    pub key: String,
+    pub severity: Severity,
+    /// The flows of the witness path.
+    pub path: Vec<String>,
     pub rule: &'static str,
     pub name: &'static str,
     /// `node`, `flow`, `boundary` or `model`.
@@ -129,6 +66,9 @@ pub struct ControlId {
 impl From<&Finding> for FindingRow {
     fn from(finding: &Finding) -> Self {
         FindingRow {
+            key: format!("{}:{}", finding.rule, finding.subject.id),
+            severity: finding.severity,
+            path: finding.path.clone(),
             rule: finding.rule,
             name: finding.name,
             subject_kind: finding.subject.kind.as_str(),
@@ -223,16 +163,116 @@ impl Failure {
     }
 }
 
-/// Loads and checks a model with the default options, as of `today`.
-pub fn analyse(source: &str, bytes: &[u8], today: Option<Date>) -> Result<Analysis, Failure> {
-    let model =
-        flowmap_core::load(bytes).map_err(|errors| Failure::from_load_errors(source, &errors))?;
+/// Loads a model file; a model without layout is laid out.
+pub fn load(source: &str, bytes: &[u8]) -> Result<Model, Failure> {
+    flowmap_core::load(bytes)
+        .map(crate::editor::with_layout)
+        .map_err(|errors| Failure::from_load_errors(source, &errors))
+}
+
+/// A failure for a file that could not even be read (no located errors to show).
+pub fn unreadable(source: &str, reason: &str) -> Failure {
+    Failure {
+        source: source.to_owned(),
+        problems: vec![Problem {
+            line: 0,
+            column: 0,
+            pointer: String::new(),
+            message: reason.to_owned(),
+        }],
+    }
+}
+
+/// A template of the gallery.
+pub struct Template {
+    pub key: &'static str,
+    pub title: &'static str,
+    pub blurb: &'static str,
+    pub source: &'static str,
+}
+
+pub const TEMPLATES: [Template; 2] = [
+    Template {
+        key: "serverless-shop",
+        title: "Serverless shop",
+        blurb: "The worked example: a web shop on API Gateway, Lambda, DynamoDB, SQS and a payment provider, with findings to explore.",
+        source: EXAMPLE,
+    },
+    Template {
+        key: "empty",
+        title: "Empty diagram",
+        blurb: "A blank canvas. Drag a service from the palette to begin.",
+        source: "{\"format\": \"flowmap/1\", \"name\": \"Untitled system\"}",
+    },
+];
+
+pub fn template(key: &str) -> Option<Model> {
+    let t = TEMPLATES.iter().find(|t| t.key == key)?;
+    load(t.key, t.source.as_bytes()).ok()
+}
+
+/// An empty model (New).
+pub fn empty_model() -> Model {
+    Model {
+        name: "Untitled system".to_owned(),
+        ..Model::default()
+    }
+}
+
+/// The file name a model is saved under.
+pub fn file_name(model: &Model) -> String {
+    let slug = flowmap_core::edit::slug(&model.name);
+    let slug = if slug == "item" {
+        "model".to_owned()
+    } else {
+        slug
+    };
+    format!("{slug}.flowmap.json")
+}
+
+/// Open findings of one element: how many, and the worst severity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Marker {
+    pub count: usize,
+    pub worst: Severity,
+}
+
+/// The live check, ready to render.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checked {
+    /// One entry per severity, most severe first; counts exclude waived findings.
+    pub summary: Vec<SeverityCount>,
+    /// Findings by severity, most severe first; severities without findings are left out.
+    pub groups: Vec<Group>,
+    pub waived: usize,
+    /// Markers by element id (open findings only).
+    pub markers: HashMap<String, Marker>,
+}
+
+#[cfg_attr(not(test), allow(dead_code))]
+impl Checked {
+    pub fn total(&self) -> usize {
+        self.groups.iter().map(|g| g.findings.len()).sum()
+    }
+
+    pub fn row(&self, key: &str) -> Option<&FindingRow> {
+        self.groups
+            .iter()
+            .flat_map(|g| &g.findings)
+            .find(|f| f.key == key)
+    }
+}
+
+/// Checks a model with the default options as of `today`.
+pub fn check(model: &Model, today: Option<Date>) -> Checked {
     let options = CheckOptions {
         today,
         ..CheckOptions::default()
     };
-    let report = flowmap_core::check(&model, &options);
+    checked(&flowmap_core::check(model, &options))
+}
 
+pub fn checked(report: &Report) -> Checked {
     let summary = Severity::DESCENDING
         .into_iter()
         .map(|severity| SeverityCount {
@@ -253,16 +293,109 @@ pub fn analyse(source: &str, bytes: &[u8], today: Option<Date>) -> Result<Analys
         })
         .filter(|g| !g.findings.is_empty())
         .collect();
-
-    Ok(Analysis {
-        source: source.to_owned(),
-        model_name: model.name.clone(),
-        nodes: model.nodes.len(),
-        flows: model.flows.len(),
+    let mut markers: HashMap<String, Marker> = HashMap::new();
+    for f in report.findings.iter().filter(|f| !f.waived) {
+        let m = markers.entry(f.subject.id.clone()).or_insert(Marker {
+            count: 0,
+            worst: f.severity,
+        });
+        m.count += 1;
+        m.worst = m.worst.max(f.severity);
+    }
+    Checked {
         summary,
         groups,
         waived: report.findings.iter().filter(|f| f.waived).count(),
-    })
+        markers,
+    }
+}
+
+/// The settings with a waiver for `rule` on `subject` added (replacing an earlier one for the
+/// same finding). Errors are sentences for the form.
+pub fn waive(
+    model: &Model,
+    rule: &str,
+    subject: &str,
+    reason: &str,
+    approved_by: &str,
+    expires: &str,
+) -> Result<Settings, String> {
+    if reason.trim().is_empty() {
+        return Err("Give a reason for accepting the risk.".into());
+    }
+    if approved_by.trim().is_empty() {
+        return Err("Name who approved the waiver.".into());
+    }
+    let expires = Date::parse(expires.trim())
+        .map_err(|_| "Give the expiry date as YYYY-MM-DD.".to_owned())?;
+    let mut settings = Settings::of(model);
+    settings
+        .waivers
+        .retain(|w| !(w.rule == rule && w.subject == subject));
+    settings.waivers.push(Waiver {
+        rule: rule.to_owned(),
+        subject: subject.to_owned(),
+        reason: reason.trim().to_owned(),
+        approved_by: approved_by.trim().to_owned(),
+        expires,
+    });
+    Ok(settings)
+}
+
+/// A rule's Markdown docs as blocks: headings, paragraphs, list items and code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Block {
+    Heading(String),
+    Paragraph(String),
+    Item(String),
+    Code(String),
+}
+
+pub fn doc_blocks(markdown: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut paragraph = String::new();
+    let mut code: Option<String> = None;
+    let flush = |paragraph: &mut String, blocks: &mut Vec<Block>| {
+        if !paragraph.trim().is_empty() {
+            blocks.push(Block::Paragraph(paragraph.trim().to_owned()));
+        }
+        paragraph.clear();
+    };
+    for line in markdown.lines() {
+        if let Some(open) = code.as_mut() {
+            if line.trim_start().starts_with("```") {
+                blocks.push(Block::Code(open.trim_end().to_owned()));
+                code = None;
+            } else {
+                open.push_str(line);
+                open.push('\n');
+            }
+            continue;
+        }
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") {
+            flush(&mut paragraph, &mut blocks);
+            code = Some(String::new());
+        } else if let Some(h) = trimmed.strip_prefix('#') {
+            flush(&mut paragraph, &mut blocks);
+            blocks.push(Block::Heading(h.trim_start_matches('#').trim().to_owned()));
+        } else if let Some(item) = trimmed.strip_prefix("- ").or(trimmed.strip_prefix("* ")) {
+            flush(&mut paragraph, &mut blocks);
+            blocks.push(Block::Item(item.to_owned()));
+        } else if trimmed.is_empty() {
+            flush(&mut paragraph, &mut blocks);
+        } else {
+            if !paragraph.is_empty() {
+                paragraph.push(' ');
+            }
+            paragraph.push_str(trimmed);
+        }
+    }
+    flush(&mut paragraph, &mut blocks);
+    if let Some(open) = code {
+        blocks.push(Block::Code(open));
+    }
+    blocks
 }
 
 /// "1 node" / "12 nodes".
@@ -280,55 +413,79 @@ mod tests {
 
     #[test]
     fn the_example_loads_and_has_findings() {
-        let analysis = analyse(EXAMPLE_NAME, EXAMPLE.as_bytes(), today()).expect("example loads");
-        assert!(!analysis.model_name.is_empty());
-        assert!(analysis.nodes > 0 && analysis.flows > 0);
-        assert!(
-            analysis.total() > 0,
-            "the example is meant to show findings"
-        );
-        let order: Vec<Severity> = analysis.groups.iter().map(|g| g.severity).collect();
+        let model = template("serverless-shop").expect("example loads");
+        let checked = check(&model, today());
+        assert!(checked.total() > 0, "the example is meant to show findings");
+        let order: Vec<Severity> = checked.groups.iter().map(|g| g.severity).collect();
         let mut sorted = order.clone();
         sorted.sort_by_key(|s| std::cmp::Reverse(*s));
         assert_eq!(order, sorted, "groups go from most to least severe");
-        assert_eq!(analysis.summary.len(), 4);
+        assert_eq!(checked.summary.len(), 4);
+        assert!(!checked.markers.is_empty());
+        let first = &checked.groups[0].findings[0];
+        assert_eq!(checked.row(&first.key), Some(first));
     }
 
     #[test]
-    fn a_broken_file_keeps_the_previous_model() {
-        let mut session = Session::default();
-        session.open_example(today());
-        let before = session.current.clone();
-        assert!(before.is_some());
-
+    fn a_broken_file_has_located_errors() {
         let truncated = &EXAMPLE.as_bytes()[..EXAMPLE.len() / 2];
-        session.open("broken.json", truncated, today());
-
-        assert_eq!(session.current, before, "the loaded model is never lost");
-        let failure = session.failure.as_ref().expect("the error is shown");
+        let failure = load("broken.json", truncated).unwrap_err();
         assert_eq!(failure.source, "broken.json");
         assert!(!failure.problems.is_empty());
         assert!(failure.problems.iter().all(|p| p.location().is_some()));
     }
 
     #[test]
-    fn a_good_file_clears_the_error() {
-        let mut session = Session::default();
-        session.open("broken.json", b"{", today());
-        assert!(session.current.is_none());
-        assert!(session.failure.is_some());
-        session.open_example(today());
-        assert!(session.failure.is_none());
-        assert!(session.current.is_some());
+    fn unreadable_files_have_no_location() {
+        let failure = unreadable("big.json", "too large");
+        assert_eq!(failure.problems[0].location(), None);
+        assert_eq!(failure.headline(), "1 problem");
     }
 
     #[test]
-    fn unreadable_files_have_no_location() {
-        let mut session = Session::default();
-        session.unreadable("big.json", "too large");
-        let failure = session.failure.unwrap();
-        assert_eq!(failure.problems[0].location(), None);
-        assert_eq!(failure.headline(), "1 problem");
+    fn templates_load() {
+        for t in &TEMPLATES {
+            assert!(template(t.key).is_some(), "{}", t.key);
+        }
+        assert_eq!(
+            file_name(&template("empty").unwrap()),
+            "untitled-system.flowmap.json"
+        );
+    }
+
+    #[test]
+    fn waiving_marks_the_finding_waived() {
+        let model = template("serverless-shop").unwrap();
+        let checked = check(&model, today());
+        let row = checked.groups[0].findings[0].clone();
+        assert!(waive(&model, row.rule, &row.subject_id, "", "me", "2026-12-31").is_err());
+        let settings = waive(
+            &model,
+            row.rule,
+            &row.subject_id,
+            "accepted",
+            "CISO",
+            "2026-12-31",
+        )
+        .unwrap();
+        let next = flowmap_core::edit::ops::update_settings(&model, settings);
+        let after = check(&next, today());
+        assert!(after.row(&row.key).unwrap().waived);
+        assert_eq!(after.waived, checked.waived + 1);
+    }
+
+    #[test]
+    fn docs_become_blocks() {
+        let blocks = doc_blocks("## What it does\nFlags a\nthing.\n\n- one\n```json\n{}\n```");
+        assert_eq!(
+            blocks,
+            vec![
+                Block::Heading("What it does".into()),
+                Block::Paragraph("Flags a thing.".into()),
+                Block::Item("one".into()),
+                Block::Code("{}".into()),
+            ]
+        );
     }
 
     #[test]
