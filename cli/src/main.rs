@@ -162,9 +162,20 @@ fn severity_style(severity: Severity) -> Style {
     }
 }
 
+/// User text made safe for a terminal: control and bidi characters shown as `[U+XXXX]`
+/// (an escape sequence in a node name must not clear the screen or forge a link), and line
+/// breaks shown as `\n` so a name cannot forge an output line.
+pub(crate) fn terminal(text: &str) -> String {
+    flowmap_core::export::escape::visible(text).replace('\n', "\\n")
+}
+
 fn error_line(message: &str) {
     let red = style(AnsiColor::Red);
-    let _ = writeln!(anstream::stderr(), "{red}error{red:#}: {message}");
+    let _ = writeln!(
+        anstream::stderr(),
+        "{red}error{red:#}: {}",
+        terminal(message)
+    );
 }
 
 fn write_out(text: &str) -> Result<ExitCode, String> {
@@ -242,9 +253,9 @@ pub(crate) fn print_load_errors(file: &str, errors: &LoadErrors) {
         let at = if error.pointer.is_empty() {
             String::new()
         } else {
-            format!(" at {}", error.pointer)
+            format!(" at {}", terminal(&error.pointer))
         };
-        let _ = writeln!(err, "{red}error{red:#}: {}", error.message);
+        let _ = writeln!(err, "{red}error{red:#}: {}", terminal(&error.message));
         let _ = writeln!(
             err,
             "  {blue}-->{blue:#} {file}:{}:{}{at}",
@@ -274,11 +285,12 @@ fn print_text(file: &str, text: &str, model: &Model, report: &Report) {
         let sev = severity_style(finding.severity);
         let pointer = pointers.of(&finding.subject.id);
         let position = locator.locate(pointer);
-        let waived = if finding.waived { " (waived)" } else { "" };
         let _ = writeln!(
             out,
-            "{sev}{}[{}]{sev:#}{waived}: {}",
-            finding.severity, finding.rule, finding.message
+            "{sev}{}[{}]{sev:#}: {}",
+            finding.severity,
+            finding.rule,
+            terminal(&finding.message)
         );
         let _ = writeln!(
             out,

@@ -335,3 +335,16 @@ fn by_control_groups_results_by_control_soc2_first() {
         population
     );
 }
+
+#[test]
+fn terminal_output_shows_control_characters_instead_of_obeying_them() {
+    let model = "{\"format\": \"flowmap/1\", \"name\": \"x\", \"nodes\": [{\"id\": \"a\", \"name\": \"evil\\u001b[2J\\nforged line\", \"kind\": \"service\"}]}";
+    let output = flowmap()
+        .args(["check", "-", "--fail-on", "never"])
+        .write_stdin(model)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert!(text.contains("evil[U+001B][2J\\nforged line"), "{text}");
+}

@@ -10,7 +10,7 @@ use crate::date::Timestamp;
 use crate::model::Model;
 
 pub mod csv;
-mod escape;
+pub mod escape;
 pub mod mermaid;
 pub mod oscal;
 pub mod report;

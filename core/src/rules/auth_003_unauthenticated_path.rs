@@ -47,9 +47,9 @@ fn check(a: &Analysis, out: &mut Sink) {
     // reached `n`, so following it back gives a shortest path.
     let mut via = vec![UNSEEN; a.nodes.len()];
     let mut queue = VecDeque::new();
-    for n in 0..a.nodes.len() {
+    for (n, reached) in via.iter_mut().enumerate() {
         if a.untrusted[n] {
-            via[n] = START;
+            *reached = START;
             queue.push_back(n);
         }
     }
