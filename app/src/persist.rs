@@ -74,7 +74,7 @@ impl Status {
                 saved_at_ms: Some(at),
             } => format!("Restored autosave of {}", time(*at)),
             Status::Restored { saved_at_ms: None } => "Restored autosave".to_owned(),
-            Status::Failed(reason) => format!("Autosave failed: {reason}"),
+            Status::Failed(reason) => format!("Autosave failed: {}", shorten(reason, 48)),
         }
     }
 
@@ -85,14 +85,25 @@ impl Status {
                 "Saved in this browser at {}. A reload or crash loses nothing.",
                 time(*at_ms)
             ),
-            Status::Failed(_) => {
-                "Changes are not being saved in this browser: save a file to keep them.".to_owned()
-            }
+            Status::Failed(reason) => format!(
+                "Autosave failed: {reason}. Changes are not being saved in this browser: \
+                 save a file to keep them."
+            ),
             _ => {
                 "Every change is saved in this browser (IndexedDB); nothing is uploaded.".to_owned()
             }
         }
     }
+}
+
+/// At most `max` characters of `text`, with "…" when cut (the status bar is one short line; the
+/// tooltip has the whole sentence).
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    format!("{}…", cut.trim_end())
 }
 
 /// An autosave that could not be loaded, kept in storage under `key` until dismissed.
@@ -533,6 +544,12 @@ mod tests {
             "Autosave failed: quota"
         );
         assert_eq!(Status::Failed("x".into()).state(), "failed");
+        let long = "the browser's storage is full or not allowed (The quota has been exceeded.)";
+        let label = Status::Failed(long.into()).label(time);
+        assert!(label.chars().count() <= "Autosave failed: ".len() + 48);
+        assert!(label.ends_with('…'));
+        assert!(Status::Failed(long.into()).detail(time).contains(long));
+        assert_eq!(shorten("short", 48), "short");
         assert_eq!(
             Status::Restored {
                 saved_at_ms: Some(7.0)

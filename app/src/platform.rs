@@ -200,9 +200,7 @@ fn describe_js_error(error: &wasm_bindgen::JsValue) -> String {
     if let Some(exception) = error.dyn_ref::<web_sys::DomException>() {
         let (name, message) = (exception.name(), exception.message());
         return match name.as_str() {
-            "QuotaExceededError" => {
-                format!("the browser's storage is full or not allowed ({message})")
-            }
+            "QuotaExceededError" => format!("storage is full ({message})"),
             _ if message.is_empty() => name,
             _ => format!("{name}: {message}"),
         };
