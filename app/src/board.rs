@@ -449,7 +449,7 @@ fn FlowShape(id: String) -> impl IntoView {
                         path: edge.path(),
                         start: edge.start,
                         end: edge.end,
-                        mid: edge.midpoint(),
+                        mid: edge.point_at(f.label_t),
                         encrypted: f.encrypted,
                         label: flow_label(&f.name, &f.chips),
                         name: f.name.clone(),

@@ -121,6 +121,9 @@ pub struct FlowView {
     /// Data class ids with their tier.
     pub chips: Vec<(String, u8)>,
     pub bend: f64,
+    /// Where along the line the label sits (0 start, 1 end), chosen to avoid boxes and other
+    /// labels as the SVG export does.
+    pub label_t: f64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -196,8 +199,27 @@ impl Index {
                     encrypted: f.encrypted,
                     chips,
                     bend: bends.get(f.id.as_str()).copied().unwrap_or(0.0),
+                    label_t: 0.5,
                 },
             );
+        }
+        // Labels avoid the boxes and the labels placed before them.
+        let mut obstacles: Vec<Rect> = scene
+            .nodes
+            .iter()
+            .map(|n| diagram::inflate(n.rect, 3.0))
+            .collect();
+        for placed in &scene.flows {
+            let id = &model.flows[placed.index].id;
+            let Some(view) = index.flows.get_mut(id) else {
+                continue;
+            };
+            let Some(label) = flow_label(&view.name, &view.chips) else {
+                continue;
+            };
+            let (t, rect) = label_spot(&placed.edge, label.w, label.h, &obstacles);
+            view.label_t = t;
+            obstacles.push(diagram::inflate(rect, 2.0));
         }
         index
     }
@@ -330,6 +352,49 @@ fn bends(model: &Model) -> HashMap<&str, f64> {
         }
     }
     bends
+}
+
+/// Where a label of `w` × `h` goes along an edge: the parameter and the rectangle (the first
+/// spot free of obstacles, else the least covered; the same spots as `diagram::place_label`).
+pub fn label_spot(edge: &Edge, w: f64, h: f64, obstacles: &[Rect]) -> (f64, Rect) {
+    let mut best: Option<(f64, f64, Rect)> = None;
+    let span = diagram::union(
+        Rect {
+            x: edge.start.x,
+            y: edge.start.y,
+            w: 0.0,
+            h: 0.0,
+        },
+        Rect {
+            x: edge.end.x,
+            y: edge.end.y,
+            w: 0.0,
+            h: 0.0,
+        },
+    );
+    let near: Vec<Rect> = obstacles
+        .iter()
+        .copied()
+        .filter(|o| diagram::overlap_area(diagram::inflate(span, w.max(h)), *o) > 0.0)
+        .collect();
+    for t in [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78] {
+        let at = edge.point_at(t);
+        let rect = Rect {
+            x: at.x - w / 2.0,
+            y: at.y - h / 2.0,
+            w,
+            h,
+        };
+        let overlap: f64 = near.iter().map(|o| diagram::overlap_area(rect, *o)).sum();
+        if overlap == 0.0 {
+            return (t, rect);
+        }
+        if best.is_none_or(|(least, _, _)| overlap < least) {
+            best = Some((overlap, t, rect));
+        }
+    }
+    let (_, t, rect) = best.expect("spots were tried");
+    (t, rect)
 }
 
 /// The line of a flow between two (possibly moved) boxes.

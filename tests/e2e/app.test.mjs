@@ -86,7 +86,9 @@ function step(name, fn) {
 const snapshot = (name) =>
   page.screenshot({ path: join(ARTIFACTS, name), fullPage: true, animations: "disabled" });
 
-const findingsText = () => page.locator(".findings").allInnerTexts().then((t) => t.join("\n"));
+const findingsText = () =>
+  page.locator("section[data-findings] [data-finding]").allInnerTexts().then((t) => t.join("\n"));
+const nodeCount = () => page.locator("svg[data-canvas] g[data-node]").count();
 
 step("dist/index.html uses relative URLs and no inline script or style", () => {
   const html = readFileSync(join(DIST, "index.html"), "utf8");
@@ -97,28 +99,32 @@ step("dist/index.html uses relative URLs and no inline script or style", () => {
   assert.doesNotMatch(html, /<style\b|\sstyle=/, "inline style in index.html");
 });
 
-step("the app starts under a path prefix", async () => {
+step("the editor starts under a path prefix", async () => {
   await page.goto(server.url);
-  await page.getByRole("button", { name: "Load example" }).waitFor();
-  await page.getByRole("button", { name: "Open file…" }).waitFor();
+  await page.locator("svg[data-canvas]").waitFor();
+  for (const action of ["new", "open", "save", "templates", "undo", "redo", "auto-layout", "zoom-fit", "help", "theme"]) {
+    await page.locator(`button[data-action="${action}"]`).waitFor();
+  }
+  for (const item of ["actor", "service", "store", "queue", "external", "boundary"]) {
+    await page.locator(`button[data-palette="${item}"]`).waitFor();
+  }
   assert.equal(await page.locator(".brand-name").innerText(), "Flowmap");
-  assert.match(await page.locator(".footer").innerText(), /Flowmap \d+\.\d+\.\d+/);
   await snapshot("start.png");
 });
 
-step("Load example shows the findings", async () => {
-  await page.getByRole("button", { name: "Load example" }).click();
-  await page.locator(".finding").first().waitFor();
+step("the serverless template shows live findings", async () => {
+  await page.locator('button[data-action="templates"]').click();
+  await page.locator('[data-template="serverless-shop"]').click();
+  await page.locator("section[data-findings] [data-finding]").first().waitFor();
+  assert.ok((await nodeCount()) > 5, "the template's nodes are drawn");
 
   const text = await findingsText();
   assert.match(text, /ENC-001/);
   assert.match(text, /AUTH-003/);
-  assert.match(await page.locator(".model-meta").innerText(), /\d+ nodes? · \d+ flows?/);
 
-  const counts = await page.locator(".summary-count").allInnerTexts();
+  const counts = await page.locator("[data-summary] [data-count]").allInnerTexts();
   assert.equal(counts.length, 4, "one counter per severity");
-  const total = counts.map(Number).reduce((a, b) => a + b, 0);
-  assert.ok(total > 0, `summary counts are all zero: ${counts}`);
+  assert.ok(counts.map(Number).reduce((a, b) => a + b, 0) > 0, `summary counts are all zero: ${counts}`);
 
   const titles = await page.locator(".group-name").allInnerTexts();
   const order = ["critical", "high", "medium", "low"];
@@ -127,29 +133,27 @@ step("Load example shows the findings", async () => {
   assert.deepEqual(seen, [...seen].sort(), "groups go from critical to low");
 
   await snapshot("example-light.png");
-  await page.emulateMedia({ colorScheme: "dark" });
+  await page.locator('button[data-action="theme"]').click();
   await snapshot("example-dark.png");
-  await page.emulateMedia({ colorScheme: "light" });
+  await page.locator('button[data-action="theme"]').click();
 });
 
-step("a broken file shows located errors and keeps the previous findings", async () => {
+step("a broken file shows located errors and keeps the current work", async () => {
   const before = await findingsText();
-  const modelName = await page.locator(".model-name").innerText();
+  const nodes = await nodeCount();
   const truncated = readFileSync(EXAMPLE).subarray(0, 300);
 
-  await page.locator("#file-input").setInputFiles({
+  await page.locator("input[type=file][data-open]").setInputFiles({
     name: "broken.flowmap.json",
     mimeType: "application/json",
     buffer: truncated,
   });
 
-  const panel = page.locator(".error-panel");
+  const panel = page.locator("[data-load-errors]");
   await panel.waitFor();
   assert.match(await panel.innerText(), /broken\.flowmap\.json/);
   assert.match(await panel.locator(".problem-location").first().innerText(), /^line \d+, column \d+$/);
-  assert.match(await panel.innerText(), /Still showing the previously loaded model/);
-
-  assert.equal(await page.locator(".model-name").innerText(), modelName);
+  assert.equal(await nodeCount(), nodes, "the current model is still drawn");
   assert.equal(await findingsText(), before, "the previous findings are still listed");
   await snapshot("broken-file.png");
 });
@@ -157,11 +161,12 @@ step("a broken file shows located errors and keeps the previous findings", async
 step("dropping a valid file opens it and clears the error", async () => {
   const model = JSON.parse(readFileSync(EXAMPLE, "utf8"));
   model.name = "Dropped shop";
+  delete model.layout;
   await page.evaluate(
     ({ text, name }) => {
       const transfer = new DataTransfer();
       transfer.items.add(new File([text], name, { type: "application/json" }));
-      const target = document.querySelector(".content");
+      const target = document.querySelector("svg[data-canvas]");
       for (const type of ["dragenter", "dragover", "drop"]) {
         target.dispatchEvent(
           new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }),
@@ -170,9 +175,9 @@ step("dropping a valid file opens it and clears the error", async () => {
     },
     { text: JSON.stringify(model, null, 2), name: "dropped.flowmap.json" },
   );
-  await page.locator(".model-name", { hasText: "Dropped shop" }).waitFor();
-  await page.locator(".error-panel").waitFor({ state: "detached" });
-  assert.match(await page.locator(".model-meta").innerText(), /dropped\.flowmap\.json/);
+  await page.locator(".model-title", { hasText: "Dropped shop" }).waitFor();
+  await page.locator("[data-load-errors]").waitFor({ state: "detached" });
+  assert.ok((await nodeCount()) > 5, "a model without layout is laid out and drawn");
   assert.match(await findingsText(), /ENC-001/);
 });
 
