@@ -506,7 +506,7 @@ fn FlowShape(id: String) -> impl IntoView {
             class="flow"
             class:selected=move || selected.get()
             class:highlighted=move || highlighted.get()
-            attr:data-flag=move || marker.get().map(|m| m.worst.as_str())
+            data-flag=move || marker.get().map(|m| m.worst.as_str())
             on:pointerdown=select
             on:dblclick=move |_| ui.renaming.set(Some(key.get_value()))
         >

@@ -133,9 +133,9 @@ fn class_toggles(
                 let target = id.clone();
                 view! {
                     <button type="button" class=format!("chip-toggle tier-{tier}")
-                        attr:data-class-option=(attr == "data").then(|| id.clone())
-                        attr:data-holds-option=(attr == "holds").then(|| id.clone())
-                        attr:data-strips-option=(attr == "strips").then(|| id.clone())
+                        data-class-option=(attr == "data").then(|| id.clone())
+                        data-holds-option=(attr == "holds").then(|| id.clone())
+                        data-strips-option=(attr == "strips").then(|| id.clone())
                         aria-pressed=move || pressed().to_string()
                         title=format!("{name} (tier {tier})")
                         on:click=move |_| toggle(target.clone())>
