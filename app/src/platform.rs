@@ -331,6 +331,8 @@ pub fn autosave_put(
         store
             .put_with_key(&value, &key)
             .map_err(|e| describe_js_error(&e))?;
+        // Commit now rather than when the task ends: a save from `pagehide` must finish first.
+        let _ = transaction.commit();
         Ok(transaction)
     };
     let issued = AUTOSAVE_DATABASE

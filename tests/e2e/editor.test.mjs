@@ -359,6 +359,13 @@ step("a saved file loads back equal", async () => {
   assert.deepEqual(again.json, saved.json, "open then save gives the same document");
 });
 
+step("a change made just before leaving the page is saved (pagehide)", async () => {
+  const added = await placeNode("queue", 0.5, 0.75);
+  await page.reload(); // no wait: the debounce has not fired, the page-hide flush must save it
+  await node(added).waitFor();
+  await node(drawn.store).waitFor();
+});
+
 step("the serverless template shows its expected findings", async () => {
   await action("templates").click();
   await page.locator('[data-template="serverless-shop"]').click();
