@@ -405,19 +405,33 @@ step("the help overlay opens with ? and closes with Escape", async () => {
 step("screenshots of the template in light and dark", async () => {
   await page.locator("[data-load-errors]").getByRole("button", { name: /dismiss/i }).click()
     .catch(() => {});
-  await autosaved();
-  for (const scheme of ["light", "dark"]) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.reload();
-    await finding("AUTH-003", "orders-cache").waitFor();
-    await action("zoom-fit").click();
-    await page.mouse.move(0, 0);
-    await page.waitForTimeout(300);
-    const file = join(ARTIFACTS, `editor-${scheme}.png`);
-    await page.screenshot({ path: file, animations: "disabled" });
-    if (process.env.FLOWMAP_SCREENSHOTS) copyFileSync(file, join(ROOT, "docs", `editor-${scheme}.png`));
+  // A first visit in a fresh profile per color scheme: the app opens the template, and its
+  // theme follows the system's.
+  const previous = page;
+  try {
+    for (const scheme of ["light", "dark"]) {
+      const ctx = await browser.newContext({
+        viewport: { width: 1440, height: 900 },
+        colorScheme: scheme,
+      });
+      page = await newPage(ctx);
+      await page.goto(server.url);
+      await finding("AUTH-003", "orders-cache").waitFor();
+      await action("zoom-fit").click();
+      // Look at the critical finding: its subject is selected and its witness path highlighted.
+      await finding("AUTH-003", "orders-cache").click();
+      await page.mouse.move(0, 0);
+      await page.waitForTimeout(300);
+      const file = join(ARTIFACTS, `editor-${scheme}.png`);
+      await page.screenshot({ path: file, animations: "disabled" });
+      if (process.env.FLOWMAP_SCREENSHOTS) {
+        copyFileSync(file, join(ROOT, "docs", `editor-${scheme}.png`));
+      }
+      await ctx.close();
+    }
+  } finally {
+    page = previous;
   }
-  await page.emulateMedia({ colorScheme: "light" });
 });
 
 step("a corrupt autosave is offered for download and kept until dismissed", async () => {
