@@ -5,7 +5,7 @@
 //
 //   node --test tests/e2e/requests.test.mjs      (after `trunk build --release --offline`)
 //
-// The scenario runs twice: under the strict CSP, as deployed (docs/deploy.md) — a violation is a
+// The scenario runs twice: under the CSP of a deployment (docs/deploy.md) — a violation is a
 // console error and fails the test — and with no CSP at all, because the CSP would block a
 // foreign fetch before it is ever a request: without it, what the code *tries* to reach shows.
 
@@ -15,9 +15,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   ARTIFACTS,
+  DEPLOY_CSP,
   DIST,
   ROOT,
-  STRICT_CSP,
   assertBuilt,
   connect,
   launchChromium,
@@ -137,8 +137,16 @@ async function scenario(t, csp) {
   return requests;
 }
 
-test("no request leaves the origin under the strict CSP", { timeout: TIMEOUT }, async (t) => {
-  const requests = await scenario(t, STRICT_CSP);
+test("docs/deploy.md deploys the CSP these tests use", () => {
+  const doc = readFileSync(join(ROOT, "docs", "deploy.md"), "utf8");
+  const given = [...doc.matchAll(/"ContentSecurityPolicy": "([^"]+)"|Content-Security-Policy "([^"]+)"/g)]
+    .map((m) => m[1] ?? m[2]);
+  assert.equal(given.length, 2, "the CloudFront policy and the nginx header");
+  for (const csp of given) assert.equal(csp, DEPLOY_CSP);
+});
+
+test("no request leaves the origin under the deployed CSP", { timeout: TIMEOUT }, async (t) => {
+  const requests = await scenario(t, DEPLOY_CSP);
   t.diagnostic(`${requests.length} requests, all to the static server or data:/blob:`);
 });
 

@@ -15,6 +15,20 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const DIST = process.env.FLOWMAP_DIST ?? join(ROOT, "dist");
 export const ARTIFACTS = join(ROOT, "tests", "e2e", "artifacts");
 
+// The Content-Security-Policy of a deployment, exactly as docs/deploy.md gives it to CloudFront
+// and nginx (requests.test.mjs checks that the page says the same). Stricter than STRICT_CSP in
+// one place: base-uri 'none'.
+export const DEPLOY_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
 export const CHROMIUM_ARGS = [
   "--no-sandbox",
   "--disable-gpu",
