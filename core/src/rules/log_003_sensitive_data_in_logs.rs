@@ -38,7 +38,10 @@ fn check(a: &Analysis, out: &mut Sink) {
     let never_store = a.taxonomy.set_where(|c| c.never_store);
     let watched = a
         .personal
-        .union(a.taxonomy.set(&["credentials".to_owned(), "cardholder".to_owned()]))
+        .union(
+            a.taxonomy
+                .set(&["credentials".to_owned(), "cardholder".to_owned()]),
+        )
         .difference(never_store);
     for (n, node) in a.nodes.iter().enumerate() {
         if node.role != Some(Role::LogSink) {
