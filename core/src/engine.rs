@@ -235,12 +235,14 @@ impl<'m> Analysis<'m> {
             .iter()
             .map(|n| self.taxonomy.set(&n.strips))
             .collect();
+        // Per node, once (the loop below would read each node's kind and role many times).
+        let passes: Vec<bool> = (0..self.nodes.len()).map(|n| self.passes_on(n)).collect();
         let mut queued = vec![false; self.nodes.len()];
         let mut work = VecDeque::new();
         for f in 0..self.flows.len() {
             let to = self.ends[f].1;
             self.deliver(f, to, self.declared[f]);
-            if !queued[to] && self.passes_on(to) {
+            if !queued[to] && passes[to] {
                 queued[to] = true;
                 work.push_back(to);
             }
@@ -253,7 +255,7 @@ impl<'m> Analysis<'m> {
         }
         while let Some(n) = work.pop_front() {
             queued[n] = false;
-            if !self.passes_on(n) {
+            if !passes[n] {
                 continue;
             }
             let out = self.reach[n].difference(strips[n]);
@@ -270,7 +272,7 @@ impl<'m> Analysis<'m> {
                 }
                 self.carried[f] = self.carried[f].union(added);
                 let to = self.ends[f].1;
-                if self.deliver(f, to, added) && !queued[to] && self.passes_on(to) {
+                if self.deliver(f, to, added) && !queued[to] && passes[to] {
                     queued[to] = true;
                     work.push_back(to);
                 }
