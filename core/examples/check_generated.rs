@@ -120,6 +120,7 @@ fn main() {
         json.len() as f64 / (1 << 20) as f64,
         ms(generated).trim()
     );
+    println!("model sha256: {}", flowmap_core::model_sha256(&model));
     println!("{:<22} {:>12} {:>12}", "step", "median", "fastest");
     let (median, fastest, loaded) = time(args.reps, || load(&json).expect("loads"));
     assert_eq!(loaded, model);
