@@ -332,6 +332,9 @@ pub fn autosave_put(
             .put_with_key(&value, &key)
             .map_err(|e| describe_js_error(&e))?;
         // Commit now rather than when the task ends: a save from `pagehide` must finish first.
+        // `IDBTransaction.commit()` is standard (IndexedDB 3.0, in every current engine); web-sys
+        // flags it deprecated only because its WebIDL source marks it experimental.
+        #[allow(deprecated)]
         let _ = transaction.commit();
         Ok(transaction)
     };
