@@ -113,6 +113,16 @@ fn on_pointer_move(ui: Ui, ev: PointerEvent) {
             v.y += dy;
         });
     }
+    ui.gesture.with_untracked(|g| match g {
+        Gesture::Move { moving, dx, dy, .. } => {
+            for id in moving {
+                ui.offsets.set(id, (*dx, *dy));
+            }
+        }
+        Gesture::Reconnect { flow, end, at } => ui.flow_ends.set(flow, Some((*end, *at))),
+        Gesture::Resize { id, rect, .. } => ui.resizing.set(id, Some(*rect)),
+        _ => {}
+    });
 }
 
 fn on_pointer_up(ui: Ui) {
@@ -121,6 +131,7 @@ fn on_pointer_up(ui: Ui) {
         return;
     }
     ui.gesture.set(Gesture::Idle);
+    ui.clear_transient(&gesture);
     match gesture {
         Gesture::Idle | Gesture::Pan { .. } => {}
         Gesture::Move {
@@ -345,20 +356,19 @@ fn marker_view(marker: Option<Marker>, x: f64, y: f64) -> impl IntoView {
 fn NodeShape(id: String) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let key = StoredValue::new(id.clone());
-    let node = Memo::new(move |_| key.with_value(|k| ui.index.with(|i| i.nodes.get(k).cloned())));
-    let offset = Memo::new(move |_| key.with_value(|k| ui.gesture.with(|g| g.offset_of(k))));
-    let selected = Memo::new(move |_| key.with_value(|k| ui.selection.with(|s| s.contains(k))));
-    let marker =
-        Memo::new(move |_| key.with_value(|k| ui.checked.with(|c| c.markers.get(k).copied())));
+    let node = Memo::new(move |_| key.with_value(|k| ui.node_views.get(k)));
+    let offset = move || key.with_value(|k| ui.offsets.get(k));
+    let selected = move || key.with_value(|k| ui.selected.get(k));
+    let marker = move || key.with_value(|k| ui.markers.get(k));
     let transform = move || {
-        let (dx, dy) = offset.get();
+        let (dx, dy) = offset();
         format!("translate({} {})", num(dx), num(dy))
     };
     view! {
         <g
             data-node=id.clone()
             class="node"
-            class:selected=move || selected.get()
+            class:selected=selected
             transform=transform
             on:pointerdown=move |ev| key.with_value(|k| start_move(ui, k, &ev))
             on:dblclick=move |_| ui.renaming.set(Some(key.get_value()))
@@ -399,7 +409,7 @@ fn NodeShape(id: String) -> impl IntoView {
                                 ui.gesture.set(Gesture::Connect { from: key.get_value(), at });
                             }
                         />
-                        {move || marker_view(marker.get(), r.x + r.w - 4.0, r.y + 2.0)}
+                        {move || marker_view(marker(), r.x + r.w - 4.0, r.y + 2.0)}
                     }
                 })
             }}
@@ -423,45 +433,46 @@ struct FlowGeometry {
 fn FlowShape(id: String) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let key = StoredValue::new(id.clone());
+    // Reads only this flow's own signals and its two ends': a drag recomputes only the lines
+    // that move.
     let geometry = Memo::new(move |_| {
         key.with_value(|k| {
-            ui.gesture.with(|g| {
-                ui.index.with(|i| {
-                    let f = i.flows.get(k)?;
-                    let rect_of = |node: &str, end: End| -> Option<Rect> {
-                        if let Gesture::Reconnect { flow, end: e, at } = g {
-                            if flow == k && *e == end {
-                                return Some(Rect {
-                                    x: at.x - 1.0,
-                                    y: at.y - 1.0,
-                                    w: 2.0,
-                                    h: 2.0,
-                                });
-                            }
+            ui.flow_views.with(k, |f| {
+                let f = f.as_ref()?;
+                let dragged = ui.flow_ends.get(k);
+                let rect_of = |node: &str, end: End| -> Option<Rect> {
+                    if let Some((e, at)) = dragged {
+                        if e == end {
+                            return Some(Rect {
+                                x: at.x - 1.0,
+                                y: at.y - 1.0,
+                                w: 2.0,
+                                h: 2.0,
+                            });
                         }
-                        let (dx, dy) = g.offset_of(node);
-                        i.nodes.get(node).map(|n| canvas::offset(n.rect, dx, dy))
-                    };
-                    let from = rect_of(&f.from, End::From)?;
-                    let to = rect_of(&f.to, End::To)?;
-                    let edge = flow_edge(from, to, f.bend);
-                    Some(FlowGeometry {
-                        path: edge.path(),
-                        start: edge.start,
-                        end: edge.end,
-                        mid: edge.point_at(f.label_t),
-                        encrypted: f.encrypted,
-                        label: flow_label(&f.name, &f.chips),
-                        name: f.name.clone(),
-                    })
+                    }
+                    let (dx, dy) = ui.offsets.get(node);
+                    ui.node_views
+                        .with(node, |n| n.as_ref().map(|n| canvas::offset(n.rect, dx, dy)))
+                };
+                let from = rect_of(&f.from, End::From)?;
+                let to = rect_of(&f.to, End::To)?;
+                let edge = flow_edge(from, to, f.bend);
+                Some(FlowGeometry {
+                    path: edge.path(),
+                    start: edge.start,
+                    end: edge.end,
+                    mid: edge.point_at(f.label_t),
+                    encrypted: f.encrypted,
+                    label: flow_label(&f.name, &f.chips),
+                    name: f.name.clone(),
                 })
             })
         })
     });
-    let selected = Memo::new(move |_| key.with_value(|k| ui.selection.with(|s| s.contains(k))));
-    let highlighted = Memo::new(move |_| key.with_value(|k| ui.highlight.with(|h| h.contains(k))));
-    let marker =
-        Memo::new(move |_| key.with_value(|k| ui.checked.with(|c| c.markers.get(k).copied())));
+    let selected = Memo::new(move |_| key.with_value(|k| ui.selected.get(k)));
+    let highlighted = Memo::new(move |_| key.with_value(|k| ui.highlighted.get(k)));
+    let marker = Memo::new(move |_| key.with_value(|k| ui.markers.get(k)));
     let arrow = move || {
         let kind = if selected.get() {
             "selected".to_owned()
@@ -554,22 +565,17 @@ fn FlowShape(id: String) -> impl IntoView {
 fn BoundaryShape(id: String) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let key = StoredValue::new(id.clone());
-    let boundary =
-        Memo::new(move |_| key.with_value(|k| ui.index.with(|i| i.boundaries.get(k).cloned())));
+    let boundary = Memo::new(move |_| key.with_value(|k| ui.boundary_views.get(k)));
     let rect = Memo::new(move |_| {
         key.with_value(|k| {
-            ui.gesture.with(|g| match g {
-                Gesture::Resize { id, rect, .. } if id == k => Some(*rect),
-                _ => {
-                    let (dx, dy) = g.offset_of(k);
-                    boundary.with(|b| b.as_ref().map(|b| canvas::offset(b.rect, dx, dy)))
-                }
+            ui.resizing.get(k).or_else(|| {
+                let (dx, dy) = ui.offsets.get(k);
+                boundary.with(|b| b.as_ref().map(|b| canvas::offset(b.rect, dx, dy)))
             })
         })
     });
-    let selected = Memo::new(move |_| key.with_value(|k| ui.selection.with(|s| s.contains(k))));
-    let marker =
-        Memo::new(move |_| key.with_value(|k| ui.checked.with(|c| c.markers.get(k).copied())));
+    let selected = Memo::new(move |_| key.with_value(|k| ui.selected.get(k)));
+    let marker = Memo::new(move |_| key.with_value(|k| ui.markers.get(k)));
     let down = move |ev: PointerEvent| key.with_value(|k| start_move(ui, k, &ev));
     view! {
         <g

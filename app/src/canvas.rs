@@ -594,16 +594,6 @@ pub enum Gesture {
     },
 }
 
-impl Gesture {
-    /// The drag offset of an element (zero unless it moves).
-    pub fn offset_of(&self, id: &str) -> (f64, f64) {
-        match self {
-            Gesture::Move { moving, dx, dy, .. } if moving.contains(id) => (*dx, *dy),
-            _ => (0.0, 0.0),
-        }
-    }
-}
-
 /// The palette: node kinds and the boundary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PaletteItem {

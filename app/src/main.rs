@@ -4,6 +4,7 @@ mod board;
 mod canvas;
 mod editor;
 mod inspector;
+mod keyed;
 mod persist;
 mod platform;
 mod session;

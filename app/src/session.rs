@@ -31,6 +31,8 @@ pub struct Group {
 pub struct FindingRow {
     /// `RULE-ID:subject-id`, the finding's handle in the UI.
     pub key: String,
+    /// Unique per finding and changes with what is shown: the list's key.
+    pub row_key: String,
     pub severity: Severity,
     /// The flows of the witness path.
     pub path: Vec<String>,
@@ -67,6 +69,13 @@ impl From<&Finding> for FindingRow {
     fn from(finding: &Finding) -> Self {
         FindingRow {
             key: format!("{}:{}", finding.rule, finding.subject.id),
+            row_key: format!(
+                "{}|{}|{}|{}",
+                finding.fingerprint,
+                finding.waived,
+                finding.severity.as_str(),
+                finding.message
+            ),
             severity: finding.severity,
             path: finding.path.clone(),
             rule: finding.rule,

@@ -10,14 +10,19 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::board::Board;
-use crate::canvas::{self, Gesture, Index, PaletteItem, Viewport};
+use crate::canvas::{
+    self, BoundaryView, FlowView, Gesture, Index, NodeView, PaletteItem, Viewport,
+};
 use crate::editor::EditorState;
 use crate::inspector::Inspector;
+use crate::keyed::Keyed;
 use crate::platform::{self, PickedFile};
 use crate::session::{
     self, doc_blocks, plural, Block, Checked, ControlGroup, Failure, FindingRow, Problem,
     TEMPLATES, VERSION,
 };
+use flowmap_core::edit::ops::End;
+use flowmap_core::Rect;
 
 /// Which dialog is open.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +58,20 @@ pub struct Ui {
     /// Canvas size in screen pixels (updated on pointer events and fits).
     pub canvas_el: NodeRef<leptos::svg::Svg>,
     pub file_input: NodeRef<Input>,
+    // Per-element state (see keyed.rs): what each canvas element reads, so that a change
+    // notifies only the elements it touches.
+    pub node_views: Keyed<Option<NodeView>>,
+    pub flow_views: Keyed<Option<FlowView>>,
+    pub boundary_views: Keyed<Option<BoundaryView>>,
+    /// Drag offsets of moving nodes and boundaries.
+    pub offsets: Keyed<(f64, f64)>,
+    pub selected: Keyed<bool>,
+    pub highlighted: Keyed<bool>,
+    pub markers: Keyed<Option<session::Marker>>,
+    /// A flow end being dragged (reconnect) and where it is.
+    pub flow_ends: Keyed<Option<(End, Point)>>,
+    /// A boundary being resized and its rectangle so far.
+    pub resizing: Keyed<Option<Rect>>,
 }
 
 impl Ui {
@@ -78,6 +97,92 @@ impl Ui {
             clipboard: StoredValue::new(None),
             canvas_el: NodeRef::new(),
             file_input: NodeRef::new(),
+            node_views: Keyed::new(),
+            flow_views: Keyed::new(),
+            boundary_views: Keyed::new(),
+            offsets: Keyed::new(),
+            selected: Keyed::new(),
+            highlighted: Keyed::new(),
+            markers: Keyed::new(),
+            flow_ends: Keyed::new(),
+            resizing: Keyed::new(),
+        }
+    }
+
+    /// Keeps the per-element signals in step with their sources.
+    fn sync_elements(&self) {
+        let ui = *self;
+        Effect::new(move |_| {
+            ui.index.with(|i| {
+                for (id, v) in &i.nodes {
+                    ui.node_views.set_ref(id, &Some(v.clone()));
+                }
+                for (id, v) in &i.flows {
+                    ui.flow_views.set_ref(id, &Some(v.clone()));
+                }
+                for (id, v) in &i.boundaries {
+                    ui.boundary_views.set_ref(id, &Some(v.clone()));
+                }
+                for id in ui.node_views.ids() {
+                    if !i.nodes.contains_key(&id) {
+                        ui.node_views.set(&id, None);
+                    }
+                }
+                for id in ui.flow_views.ids() {
+                    if !i.flows.contains_key(&id) {
+                        ui.flow_views.set(&id, None);
+                    }
+                }
+                for id in ui.boundary_views.ids() {
+                    if !i.boundaries.contains_key(&id) {
+                        ui.boundary_views.set(&id, None);
+                    }
+                }
+            });
+        });
+        let flags = |source: RwSignal<Vec<String>>, target: Keyed<bool>| {
+            Effect::new(move |previous: Option<Vec<String>>| {
+                let now = source.get();
+                let set: std::collections::HashSet<&String> = now.iter().collect();
+                for id in previous.iter().flatten() {
+                    if !set.contains(id) {
+                        target.set(id, false);
+                    }
+                }
+                for id in &now {
+                    target.set(id, true);
+                }
+                now
+            });
+        };
+        flags(ui.selection, ui.selected);
+        flags(ui.highlight, ui.highlighted);
+        Effect::new(move |previous: Option<Vec<String>>| {
+            ui.checked.with(|c| {
+                for id in previous.iter().flatten() {
+                    if !c.markers.contains_key(id) {
+                        ui.markers.set(id, None);
+                    }
+                }
+                for (id, m) in &c.markers {
+                    ui.markers.set(id, Some(*m));
+                }
+                c.markers.keys().cloned().collect()
+            })
+        });
+    }
+
+    /// Ends a gesture's transient display (offsets, dragged ends, resize frames).
+    pub fn clear_transient(&self, gesture: &Gesture) {
+        match gesture {
+            Gesture::Move { moving, .. } => {
+                for id in moving {
+                    self.offsets.set(id, (0.0, 0.0));
+                }
+            }
+            Gesture::Reconnect { flow, .. } => self.flow_ends.set(flow, None),
+            Gesture::Resize { id, .. } => self.resizing.set(id, None),
+            _ => {}
         }
     }
 
@@ -296,6 +401,7 @@ pub fn App() -> impl IntoView {
     provide_context(editor);
     let ui = Ui::new(editor);
     provide_context(ui);
+    ui.sync_elements();
     crate::persist::provide_autosave();
 
     Effect::new(move |_| platform::set_theme(if ui.dark.get() { "dark" } else { "light" }));
@@ -368,7 +474,9 @@ fn install_shortcuts(ui: Ui) {
                 if ui.dialog.get_untracked() != Dialog::None {
                     ui.dialog.set(Dialog::None);
                 } else if ui.gesture.with_untracked(|g| *g != Gesture::Idle) {
+                    let gesture = ui.gesture.get_untracked();
                     ui.gesture.set(Gesture::Idle);
+                    ui.clear_transient(&gesture);
                     ui.editor.update(|d| d.end_gesture());
                 } else {
                     ui.selection.set(Vec::new());
@@ -637,7 +745,11 @@ fn ProblemItem(problem: Problem) -> impl IntoView {
 fn FindingsPanel() -> impl IntoView {
     let ui = expect_context::<Ui>();
     let summary = move || ui.checked.with(|c| c.summary.clone());
-    let groups = move || ui.checked.with(|c| c.groups.clone());
+    // Only the severities present: groups re-render when one appears or goes, not per edit.
+    let severities = Memo::new(move |_| {
+        ui.checked
+            .with(|c| c.groups.iter().map(|g| g.severity).collect::<Vec<_>>())
+    });
     let waived = move || ui.checked.with(|c| c.waived);
     view! {
         <section class="findings-panel" data-findings="" aria-label="Findings">
@@ -668,32 +780,65 @@ fn FindingsPanel() -> impl IntoView {
                     })
                 }}
                 {move || {
-                    let groups = groups();
+                    let groups = severities.get();
                     if groups.is_empty() {
                         view! { <p class="no-findings">"No findings. Every check passed."</p> }.into_any()
                     } else {
                         groups
                             .into_iter()
-                            .map(|g| {
-                                let sev = g.severity.as_str();
-                                view! {
-                                    <section class=format!("group sev-{sev}")>
-                                        <h3 class="group-title">
-                                            <span class="sev-dot"></span>
-                                            <span class="group-name">{sev}</span>
-                                            <span class="group-count">{g.findings.len()}</span>
-                                        </h3>
-                                        <ul class="findings">
-                                            {g.findings.into_iter().map(|f| view! { <FindingItem finding=f /> }).collect_view()}
-                                        </ul>
-                                    </section>
-                                }
-                            })
+                            .map(|severity| view! { <FindingGroup severity=severity /> })
                             .collect_view()
                             .into_any()
                     }
                 }}
             </div>
+        </section>
+    }
+}
+
+/// How many findings a group lists before "Show more".
+const PAGE: usize = 100;
+
+/// One severity's findings: a keyed list (only changed rows re-render), paged so that a model
+/// with thousands of findings stays fast.
+#[component]
+fn FindingGroup(severity: flowmap_core::Severity) -> impl IntoView {
+    let ui = expect_context::<Ui>();
+    let shown = RwSignal::new(PAGE);
+    let sev = severity.as_str();
+    let total = Memo::new(move |_| {
+        ui.checked.with(|c| {
+            c.groups
+                .iter()
+                .find(|g| g.severity == severity)
+                .map_or(0, |g| g.findings.len())
+        })
+    });
+    let rows = move || {
+        let limit = shown.get();
+        ui.checked.with(|c| {
+            c.groups
+                .iter()
+                .find(|g| g.severity == severity)
+                .map(|g| g.findings.iter().take(limit).cloned().collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <section class=format!("group sev-{sev}")>
+            <h3 class="group-title">
+                <span class="sev-dot"></span>
+                <span class="group-name">{sev}</span>
+                <span class="group-count">{move || total.get()}</span>
+            </h3>
+            <ul class="findings">
+                <For each=rows key=|f| f.row_key.clone() children=move |f| view! { <FindingItem finding=f /> } />
+            </ul>
+            {move || (total.get() > shown.get()).then(|| view! {
+                <button type="button" class="button quiet show-more" on:click=move |_| shown.update(|s| *s += PAGE * 5)>
+                    {format!("Show {} more", total.get() - shown.get())}
+                </button>
+            })}
         </section>
     }
 }
