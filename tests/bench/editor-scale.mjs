@@ -1,0 +1,323 @@
+// The editor at scale, in headless Chromium: figures, not a pass/fail test (docs/benchmarks.md,
+// "Editor at scale"). Opens the release build in dist/ with generated models and measures:
+//
+// - open: from the file being chosen (the input's change event) to the first frame painted with
+//   the model drawn and its findings listed;
+// - drag (1,000 nodes): one node dragged over ~120 frames with the mouse; requestAnimationFrame
+//   deltas during the drag (median, p95, mean, max), then the mouse-up cost: pointerup → the next
+//   frame (end of the gesture: history, re-render), and the longest task in the second after it
+//   (autosave: serialising and storing the model, 400 ms after the change);
+// - edit + check: Delete on the selected node → the next frame (the model changes, so the
+//   findings are recomputed and re-rendered);
+// - pan and zoom (wheel, Ctrl+wheel): requestAnimationFrame deltas while wheeling.
+//
+//   cargo build --release -p flowmap-core --example generate_model   (once)
+//   trunk build --release --offline
+//   node tests/bench/editor-scale.mjs [--dist DIR] [--sizes 1000,10000] [--frames 120] [--json]
+//
+// Models come from `target/release/examples/generate_model N` (built if missing), ~2 flows per
+// node, cached in $TMPDIR/flowmap-bench/. The page is served with the deployed CSP: the
+// recorders below are injected with page.evaluate, which the CSP does not govern (it blocks the
+// page's own inline scripts, not the DevTools protocol's evaluation; checked at start).
+
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEPLOY_CSP, DIST, ROOT, launchChromium, startStaticServer } from "../e2e/support.mjs";
+
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const dist = opt("dist", DIST);
+const sizes = opt("sizes", "1000,10000").split(",").map(Number);
+const FRAMES = Number(opt("frames", "120"));
+const asJson = args.includes("--json");
+const traceFile = opt("trace", null); // a Chromium trace of the 1k drag, summarised below
+const log = (...a) => (asJson ? console.error(...a) : console.log(...a));
+
+function model(nodes) {
+  const dir = join(tmpdir(), "flowmap-bench");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `m${nodes}.flowmap.json`);
+  if (!existsSync(file)) {
+    const bin = join(ROOT, "target", "release", "examples", "generate_model");
+    if (!existsSync(bin)) {
+      execFileSync("cargo", ["build", "--release", "--offline", "-p", "flowmap-core", "--example", "generate_model"], {
+        cwd: ROOT,
+        stdio: "inherit",
+      });
+    }
+    writeFileSync(file, execFileSync(bin, [String(nodes)], { maxBuffer: 1 << 30 }));
+  }
+  return file;
+}
+
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return {
+    n: s.length,
+    median: q(0.5),
+    p95: q(0.95),
+    mean: s.reduce((a, b) => a + b, 0) / s.length,
+    max: s[s.length - 1],
+  };
+};
+const ms = (x) => `${x.toFixed(1)} ms`;
+const fmt = (s) => `median ${ms(s.median)}, p95 ${ms(s.p95)}, mean ${ms(s.mean)}, max ${ms(s.max)} (${s.n} frames)`;
+
+// In-page instruments: rAF deltas between start/stop, long tasks, and event timestamps.
+function instrument() {
+  const b = (window.__bench = { deltas: [], recording: false, longtasks: [], marks: {} });
+  let last = 0;
+  const tick = (t) => {
+    if (b.recording && last) b.deltas.push(t - last);
+    last = t;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) b.longtasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: "longtask", buffered: false });
+  // The first frame callback after `name` happened (frame presented ≈ that callback's time).
+  b.nextFrameAfter = (name) =>
+    new Promise((resolve) =>
+      // performance.now(), not the callback's argument: that is the frame's start (vsync), which
+      // can be earlier than the end of the work that delayed the frame.
+      requestAnimationFrame(() => {
+        const t = performance.now();
+        b.marks[`${name}:frame`] = t;
+        resolve(t);
+      }),
+    );
+}
+
+async function open(page, file, nodes) {
+  const name = JSON.parse(readFileSync(file, "utf8")).name;
+  await page.evaluate(
+    ({ name, nodes }) => {
+      const b = window.__bench;
+      b.opened = null;
+      document.addEventListener(
+        "change",
+        (e) => {
+          if (!e.target.matches?.("input[type=file][data-open]")) return;
+          const chosen = performance.now();
+          const poll = () => {
+            const title = document.querySelector(".model-title")?.textContent ?? "";
+            const drawn = document.querySelectorAll("g[data-node]").length;
+            const findings = document.querySelector("section[data-findings] [data-finding]");
+            if (title.includes(name) && drawn > 0 && findings) {
+              // The frame after the one whose callback saw it all: that one has painted it.
+              requestAnimationFrame(() => (b.opened = { ms: performance.now() - chosen, drawn, of: nodes }));
+            } else {
+              requestAnimationFrame(poll);
+            }
+          };
+          requestAnimationFrame(poll);
+        },
+        { capture: true, once: true },
+      );
+    },
+    { name, nodes },
+  );
+  await page.locator("input[type=file][data-open]").setInputFiles(file);
+  await page.waitForFunction(() => window.__bench.opened, null, { timeout: 180_000, polling: 100 });
+  return page.evaluate(() => window.__bench.opened);
+}
+
+// The node nearest the canvas centre whose box is fully visible, and its centre on screen.
+async function visibleNode(page) {
+  return page.evaluate(() => {
+    const canvas = document.querySelector("svg[data-canvas]").getBoundingClientRect();
+    const cx = canvas.x + canvas.width / 2;
+    const cy = canvas.y + canvas.height / 2;
+    let best = null;
+    for (const g of document.querySelectorAll("g[data-node]")) {
+      const r = g.getBoundingClientRect();
+      if (r.width < 4 || r.left < canvas.left + 40 || r.right > canvas.right - 200) continue;
+      if (r.top < canvas.top + 40 || r.bottom > canvas.bottom - 200) continue;
+      const d = Math.hypot(r.x + r.width / 2 - cx, r.y + r.height / 2 - cy);
+      if (!best || d < best.d) best = { id: g.dataset.node, x: r.x + r.width / 2, y: r.y + r.height / 2, d, w: r.width };
+    }
+    return best;
+  });
+}
+
+const startRecording = (page) =>
+  page.evaluate(() => {
+    window.__bench.deltas = [];
+    window.__bench.recording = true;
+    window.__bench.longtasks = [];
+  });
+const stopRecording = (page) =>
+  page.evaluate(() => {
+    window.__bench.recording = false;
+    return { deltas: window.__bench.deltas, longtasks: window.__bench.longtasks };
+  });
+const settle = (page, ms = 800) => page.waitForTimeout(ms);
+
+async function idleBaseline(page) {
+  await startRecording(page);
+  await page.waitForTimeout(1000);
+  return stats((await stopRecording(page)).deltas);
+}
+
+async function drag(page, frames) {
+  const node = await visibleNode(page);
+  if (!node) throw new Error("no fully visible node to drag");
+  await page.mouse.move(node.x, node.y);
+  await page.mouse.down();
+  await startRecording(page);
+  const start = Date.now();
+  for (let i = 1; i <= frames; i++) {
+    await page.mouse.move(node.x + i * 1.5, node.y + Math.sin(i / 10) * 30);
+    // One move per frame, as a pointer delivers them (coalesced to the frame rate).
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+  }
+  const elapsed = Date.now() - start;
+  const during = await stopRecording(page);
+  // Mouse-up: pointerup → next frame; then the longest task in the following second (autosave).
+  await page.evaluate(() => {
+    const b = window.__bench;
+    b.longtasks = [];
+    document.addEventListener(
+      "pointerup",
+      () => {
+        b.marks.up = performance.now();
+        b.nextFrameAfter("up");
+      },
+      { capture: true, once: true },
+    );
+  });
+  await page.mouse.up();
+  await page.waitForFunction(() => window.__bench.marks["up:frame"]);
+  await page.waitForTimeout(1200);
+  const up = await page.evaluate(() => {
+    const b = window.__bench;
+    const after = b.longtasks.filter((t) => t.start >= b.marks.up);
+    return {
+      frame: b.marks["up:frame"] - b.marks.up,
+      longest: Math.max(0, ...after.map((t) => t.duration)),
+      tasks: after.length,
+    };
+  });
+  const tasks = during.longtasks.map((t) => t.duration);
+  return { node, frames: stats(during.deltas), elapsed, up, longtasks: tasks.length, tasks: tasks.length ? stats(tasks) : null };
+}
+
+// Delete the selected node: an edit that changes the findings.
+async function editAndCheck(page, node) {
+  await page.mouse.click(node.x + FRAMES * 1.5, node.y + Math.sin(FRAMES / 10) * 30);
+  await page.evaluate(() => {
+    const b = window.__bench;
+    document.addEventListener(
+      "keydown",
+      (e) => {
+        if (e.key !== "Delete") return;
+        b.marks.del = performance.now();
+        b.nextFrameAfter("del");
+      },
+      { capture: true, once: true },
+    );
+  });
+  const before = await page.locator("g[data-node]").count();
+  await page.keyboard.press("Delete");
+  await page.waitForFunction(() => window.__bench.marks["del:frame"]);
+  const after = await page.locator("g[data-node]").count();
+  const frame = await page.evaluate(() => window.__bench.marks["del:frame"] - window.__bench.marks.del);
+  await settle(page, 1200);
+  return { frame, deleted: before - after };
+}
+
+async function wheel(page, { zoom, events = 60 }) {
+  const box = await page.locator("svg[data-canvas]").boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  if (zoom) await page.keyboard.down("Control");
+  await startRecording(page);
+  for (let i = 0; i < events; i++) {
+    const dir = i < events / 2 ? 1 : -1;
+    await page.mouse.wheel(zoom ? 0 : 40 * dir, zoom ? -40 * dir : 25 * dir);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+  }
+  const rec = await stopRecording(page);
+  if (zoom) await page.keyboard.up("Control");
+  await settle(page, 500);
+  return stats(rec.deltas);
+}
+
+// Total duration per event name on the renderer's main thread (nested events counted in both).
+function summariseTrace(file) {
+  const { traceEvents } = JSON.parse(readFileSync(file, "utf8"));
+  const main = traceEvents.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");
+  const totals = new Map();
+  for (const e of traceEvents) {
+    if (e.ph !== "X" || !main || e.pid !== main.pid || e.tid !== main.tid) continue;
+    totals.set(e.name, (totals.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
+  }
+  return [...totals].sort((a, b) => b[1] - a[1]).slice(0, 14);
+}
+
+const server = await startStaticServer({ root: dist, prefix: "/bench/", csp: DEPLOY_CSP });
+const browser = await launchChromium();
+const results = { dist, when: new Date().toISOString(), sizes: {} };
+try {
+  for (const nodes of sizes) {
+    const file = model(nodes);
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    await page.goto(server.url);
+    await page.locator("svg[data-canvas]").waitFor();
+    await page.evaluate(instrument);
+    if (!(await page.evaluate(() => typeof window.__bench.nextFrameAfter === "function"))) {
+      throw new Error("page.evaluate did not run under the CSP");
+    }
+    await page.locator('button[data-action="new"]').click();
+    await settle(page);
+    const r = { nodes, baseline: await idleBaseline(page) };
+    log(`\n${nodes} nodes (${file})`);
+    log(`  idle frames:        ${fmt(r.baseline)}`);
+    r.open = await open(page, file, nodes);
+    log(`  open:               ${ms(r.open.ms)} (${r.open.drawn} nodes in the DOM)`);
+    await settle(page, 1500);
+    if (nodes <= 2000) {
+      if (traceFile) {
+        await browser.startTracing(page, {
+          path: traceFile,
+          categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "blink.user_timing"],
+        });
+      }
+      r.drag = await drag(page, FRAMES);
+      if (traceFile) {
+        await browser.stopTracing();
+        r.trace = summariseTrace(traceFile);
+        log(`  trace (${traceFile}), main thread by event, total ms:`);
+        for (const [name, total] of r.trace) log(`    ${name.padEnd(28)} ${total.toFixed(0)}`);
+      }
+      log(`  drag frames:        ${fmt(r.drag.frames)}; ${FRAMES} moves in ${r.drag.elapsed} ms`);
+      if (r.drag.tasks) log(`  drag long tasks:    ${r.drag.longtasks}, ${fmt(r.drag.tasks).replace("frames", "tasks")}`);
+      log(`  mouse-up → frame:   ${ms(r.drag.up.frame)}; longest task in the next second ${ms(r.drag.up.longest)}`);
+      await settle(page, 1000);
+      r.edit = await editAndCheck(page, r.drag.node);
+      log(`  delete → frame:     ${ms(r.edit.frame)} (${r.edit.deleted} node deleted; findings recomputed)`);
+    }
+    r.pan = await wheel(page, { zoom: false });
+    log(`  pan (wheel):        ${fmt(r.pan)}`);
+    r.zoom = await wheel(page, { zoom: true });
+    log(`  zoom (Ctrl+wheel):  ${fmt(r.zoom)}`);
+    r.errors = errors;
+    if (errors.length) log(`  page errors: ${errors.join(" | ")}`);
+    results.sizes[nodes] = r;
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+if (asJson) console.log(JSON.stringify(results, null, 2));
