@@ -491,6 +491,7 @@ fn FlowShape(id: String) -> impl IntoView {
         }
         ev.stop_propagation();
         let toggle = toggles(&ev);
+        ui.highlight.set(Vec::new());
         key.with_value(|k| {
             ui.selection
                 .update(|s| *s = canvas::click_select(s, k, toggle));
