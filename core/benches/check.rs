@@ -3,7 +3,7 @@
 //! account → network → runtime). Targets and figures: `docs/benchmarks.md`.
 //!
 //! ```text
-//! cargo bench -p flowmap-core --bench check            # everything (about 3 minutes)
+//! cargo bench -p flowmap-core --bench check            # everything (about 5 minutes)
 //! cargo bench -p flowmap-core --bench check -- 10k/    # one size
 //! cargo bench -p flowmap-core --bench check -- /check  # one step, every size
 //! ```
@@ -14,7 +14,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
 use flowmap_core::engine::Analysis;
 use flowmap_core::generate::{generate, GenerateSpec};
 use flowmap_core::{check, load, CheckOptions};
@@ -26,20 +26,26 @@ fn scale(c: &mut Criterion) {
         let json = serde_json::to_vec(&model).expect("a model serializes");
         let mut group = c.benchmark_group(label);
         group.throughput(Throughput::Elements(nodes as u64));
+        // Few samples for the large models (one check of 100k nodes takes seconds); flat
+        // sampling runs each sample once instead of a growing number of iterations.
         match nodes {
             100_000 => {
                 group
                     .sample_size(10)
-                    .warm_up_time(Duration::from_secs(2))
-                    .measurement_time(Duration::from_secs(15));
+                    .sampling_mode(SamplingMode::Flat)
+                    .warm_up_time(Duration::from_secs(1))
+                    .measurement_time(Duration::from_secs(40));
             }
             10_000 => {
                 group
-                    .sample_size(20)
-                    .measurement_time(Duration::from_secs(6));
+                    .sample_size(10)
+                    .sampling_mode(SamplingMode::Flat)
+                    .measurement_time(Duration::from_secs(8));
             }
             _ => {
-                group.sample_size(50);
+                group
+                    .sample_size(20)
+                    .measurement_time(Duration::from_secs(5));
             }
         }
         group.bench_function("load", |b| {
