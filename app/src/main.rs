@@ -3,6 +3,7 @@
 mod board;
 mod canvas;
 mod editor;
+mod export_menu;
 mod inspector;
 mod keyed;
 mod persist;

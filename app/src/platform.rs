@@ -150,6 +150,18 @@ pub fn prefers_dark() -> bool {
         .is_some_and(|m| m.matches())
 }
 
+/// Blurs the focused element, so a text field commits its edit (`change`) before the canvas
+/// changes the selection and the field's form goes away.
+pub fn blur_focused() {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.blur();
+    }
+}
+
 /// Focuses a text field and selects its text (in-place label editing).
 pub fn focus_and_select(input: &HtmlInputElement) {
     let _ = input.focus();
@@ -441,13 +453,65 @@ pub fn local_date_time(ms: f64) -> String {
 /// Offers `text` as a file download (a Blob URL on a temporary link; nothing leaves the
 /// machine).
 pub fn download_text(file_name: &str, text: &str, mime: &str) -> Result<(), String> {
+    download_blob(file_name, &text_blob(text, mime)?)
+}
+
+fn text_blob(text: &str, mime: &str) -> Result<web_sys::Blob, String> {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+    web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|e| describe_js_error(&e))
+}
+
+/// Renders an SVG document to a PNG at twice its size (sharp text) on a white background and
+/// offers it as a download. Drawn from a Blob URL of the SVG: the CSP allows `img-src blob:`,
+/// and nothing leaves the machine.
+pub fn download_svg_as_png(file_name: &str, svg: &str) -> Result<(), String> {
+    const SCALE: f64 = 2.0;
+    let url = web_sys::Url::create_object_url_with_blob(&text_blob(svg, "image/svg+xml")?)
         .map_err(|e| describe_js_error(&e))?;
-    let url =
-        web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| describe_js_error(&e))?;
+    let image = web_sys::HtmlImageElement::new().map_err(|e| describe_js_error(&e))?;
+    let (name, loaded, source) = (file_name.to_owned(), image.clone(), url.clone());
+    let onload = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&source);
+        let (width, height) = (
+            f64::from(loaded.natural_width()),
+            f64::from(loaded.natural_height()),
+        );
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Ok(canvas) = document.create_element("canvas") else {
+            return;
+        };
+        let canvas = canvas.unchecked_into::<web_sys::HtmlCanvasElement>();
+        canvas.set_width((width * SCALE).ceil() as u32);
+        canvas.set_height((height * SCALE).ceil() as u32);
+        let Some(context) = canvas.get_context("2d").ok().flatten() else {
+            return;
+        };
+        let context = context.unchecked_into::<web_sys::CanvasRenderingContext2d>();
+        context.set_fill_style_str("#ffffff");
+        context.fill_rect(0.0, 0.0, width * SCALE, height * SCALE);
+        let _ = context.scale(SCALE, SCALE);
+        let _ = context.draw_image_with_html_image_element(&loaded, 0.0, 0.0);
+        let done =
+            wasm_bindgen::closure::Closure::once_into_js(move |blob: wasm_bindgen::JsValue| {
+                if let Ok(blob) = blob.dyn_into::<web_sys::Blob>() {
+                    let _ = download_blob(&name, &blob);
+                }
+            });
+        let _ = canvas.to_blob(done.unchecked_ref());
+    });
+    image.set_onload(Some(onload.unchecked_ref()));
+    image.set_src(&url);
+    Ok(())
+}
+
+/// Offers a Blob as a file download.
+fn download_blob(file_name: &str, blob: &web_sys::Blob) -> Result<(), String> {
+    let url = web_sys::Url::create_object_url_with_blob(blob).map_err(|e| describe_js_error(&e))?;
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("there is no document")?;

@@ -566,6 +566,7 @@ fn Toolbar() -> impl IntoView {
                         on:click=move |_| ui.save()>"Save"</button>
                     <button type="button" class="tool" data-action="templates" title="Templates"
                         on:click=move |_| ui.dialog.set(Dialog::Templates)>"Templates"</button>
+                    <crate::export_menu::ExportMenu />
                     <input
                         node_ref=ui.file_input
                         data-open=""
