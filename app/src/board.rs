@@ -28,7 +28,13 @@ fn start_move(ui: Ui, id: &str, ev: &PointerEvent) {
         return;
     }
     ev.stop_propagation();
+    platform::blur_focused();
     let toggle = toggles(ev);
+    let narrow_to = (!toggle
+        && ui
+            .selection
+            .with_untracked(|s| s.len() > 1 && s.iter().any(|x| x == id)))
+    .then(|| id.to_owned());
     let selection = ui
         .selection
         .with_untracked(|s| canvas::click_select(s, id, toggle));
@@ -50,6 +56,7 @@ fn start_move(ui: Ui, id: &str, ev: &PointerEvent) {
         dx: 0.0,
         dy: 0.0,
         moved: false,
+        narrow_to,
     });
 }
 
@@ -135,8 +142,16 @@ fn on_pointer_up(ui: Ui) {
     match gesture {
         Gesture::Idle | Gesture::Pan { .. } => {}
         Gesture::Move {
-            ids, dx, dy, moved, ..
+            ids,
+            dx,
+            dy,
+            moved,
+            narrow_to,
+            ..
         } => {
+            if let (false, Some(id)) = (moved, narrow_to) {
+                ui.selection.set(vec![id]);
+            }
             ui.editor.update(|d| {
                 if moved && (dx != 0.0 || dy != 0.0) {
                     let next = ops::move_by(d.model(), &ids, dx, dy);
@@ -228,6 +243,7 @@ pub fn Board() -> impl IntoView {
     });
 
     let background_down = move |ev: PointerEvent| {
+        platform::blur_focused();
         let (cx, cy) = client(&ev);
         if ev.button() == 1 || (ev.button() == 0 && ui.space.get_untracked()) {
             ev.prevent_default();
@@ -490,6 +506,7 @@ fn FlowShape(id: String) -> impl IntoView {
             return;
         }
         ev.stop_propagation();
+        platform::blur_focused();
         let toggle = toggles(&ev);
         ui.highlight.set(Vec::new());
         key.with_value(|k| {
@@ -656,17 +673,18 @@ fn RenameBox() -> impl IntoView {
         let (sx, sy) = (at.x * v.zoom + v.x, at.y * v.zoom + v.y);
         let w = (width * v.zoom).max(140.0);
         let input = NodeRef::<Input>::new();
+        // The input is removed when renaming ends, and removal blurs it: by then this scope is
+        // disposed, so the handlers read `done` with `try_` and ignore a finished edit.
         let done = StoredValue::new(false);
-        let commit = move |value: String| {
-            if done.get_value() {
+        let commit = move |id: &str, value: String| {
+            if done.try_get_value() != Some(false) {
                 return;
             }
             done.set_value(true);
-            let id = id.clone();
             ui.renaming.set(None);
-            ui.edit(|m| rename(m, &id, value.trim()));
+            ui.edit(|m| rename(m, id, value.trim()));
         };
-        let commit = StoredValue::new(commit);
+        let id_on_blur = id.clone();
         Effect::new(move |_| {
             if let Some(el) = input.get() {
                 platform::focus_and_select(&el);
@@ -683,20 +701,14 @@ fn RenameBox() -> impl IntoView {
                 style:top=format!("{}px", sy - 18.0)
                 style:width=format!("{w}px")
                 on:keydown=move |ev| match ev.key().as_str() {
-                    "Enter" => {
-                        let value = event_target_value(&ev);
-                        commit.with_value(|c| c.clone()(value));
-                    }
-                    "Escape" => {
+                    "Enter" => commit(&id, event_target_value(&ev)),
+                    "Escape" if done.try_get_value() == Some(false) => {
                         done.set_value(true);
                         ui.renaming.set(None);
                     }
                     _ => {}
                 }
-                on:blur=move |ev| {
-                    let value = event_target_value(&ev);
-                    commit.with_value(|c| c.clone()(value));
-                }
+                on:blur=move |ev| commit(&id_on_blur, event_target_value(&ev))
             />
         })
     }

@@ -565,6 +565,8 @@ pub enum Gesture {
         dx: f64,
         dy: f64,
         moved: bool,
+        /// Pressed on an element of a larger selection: a click without a move selects just it.
+        narrow_to: Option<String>,
     },
     /// Dragging a new flow out of a node's handle.
     Connect { from: String, at: Point },

@@ -42,22 +42,45 @@ choice!(
     AttestationKind
 );
 
+/// An element id that outlives the form showing it. A focused field commits on `change` when
+/// the form is removed (selecting something else blurs it after this scope is gone), so its
+/// handlers must not read disposed reactive values; ids are interned once per distinct id.
+fn intern(id: &str) -> &'static str {
+    thread_local! {
+        static IDS: std::cell::RefCell<std::collections::HashSet<&'static str>> =
+            std::cell::RefCell::new(std::collections::HashSet::new());
+    }
+    IDS.with(|ids| {
+        let mut ids = ids.borrow_mut();
+        if let Some(found) = ids.get(id) {
+            return *found;
+        }
+        let leaked: &'static str = Box::leak(id.to_owned().into_boxed_str());
+        ids.insert(leaked);
+        leaked
+    })
+}
+
 fn opt(text: String) -> Option<String> {
     let t = text.trim();
     (!t.is_empty()).then(|| t.to_owned())
 }
 
+/// A text field. It commits on `change` and also on `blur`: a focused field is removed (and
+/// blurred) without a `change` when the selection moves on, and the edit must not be lost; a
+/// second commit of the same text is no edit at all.
 fn text_field(
     label: &'static str,
     name: &'static str,
     value: Signal<String>,
-    commit: impl Fn(String) + 'static,
+    commit: impl Fn(String) + Copy + 'static,
 ) -> impl IntoView {
     view! {
         <label class="field">
             <span class="field-label">{label}</span>
             <input type="text" name=name prop:value=move || value.get()
-                on:change=move |ev| commit(event_target_value(&ev)) />
+                on:change=move |ev| commit(event_target_value(&ev))
+                on:blur=move |ev| commit(event_target_value(&ev)) />
         </label>
     }
 }
@@ -66,13 +89,14 @@ fn area_field(
     label: &'static str,
     name: &'static str,
     value: Signal<String>,
-    commit: impl Fn(String) + 'static,
+    commit: impl Fn(String) + Copy + 'static,
 ) -> impl IntoView {
     view! {
         <label class="field">
             <span class="field-label">{label}</span>
             <textarea name=name rows="3" prop:value=move || value.get()
-                on:change=move |ev| commit(event_target_value(&ev))></textarea>
+                on:change=move |ev| commit(event_target_value(&ev))
+                on:blur=move |ev| commit(event_target_value(&ev))></textarea>
         </label>
     }
 }
@@ -217,8 +241,8 @@ pub fn Inspector() -> impl IntoView {
 #[component]
 fn NodeForm(id: String, classes: Memo<Vec<(String, String, u8)>>) -> impl IntoView {
     let ui = expect_context::<Ui>();
-    let key = StoredValue::new(id.clone());
-    let node = Memo::new(move |_| key.with_value(|k| ui.editor.with_model(|m| m.node(k).cloned())));
+    let key = intern(&id);
+    let node = Memo::new(move |_| ui.editor.with_model(|m| m.node(key).cloned()));
     let get = move |f: fn(&Node) -> String| {
         Signal::derive(move || node.with(|n| n.as_ref().map(f).unwrap_or_default()))
     };
@@ -226,9 +250,9 @@ fn NodeForm(id: String, classes: Memo<Vec<(String, String, u8)>>) -> impl IntoVi
         Signal::derive(move || node.with(|n| n.as_ref().is_some_and(f)))
     };
     let edit = move |f: Box<dyn FnOnce(&mut Node)>| {
-        let id = key.get_value();
+        let id = key;
         ui.edit(|m| {
-            let mut n = m.node(&id)?.clone();
+            let mut n = m.node(id)?.clone();
             f(&mut n);
             ops::update_node(m, n)
         });
@@ -392,8 +416,8 @@ fn VendorFields(
 #[component]
 fn FlowForm(id: String, classes: Memo<Vec<(String, String, u8)>>) -> impl IntoView {
     let ui = expect_context::<Ui>();
-    let key = StoredValue::new(id.clone());
-    let flow = Memo::new(move |_| key.with_value(|k| ui.editor.with_model(|m| m.flow(k).cloned())));
+    let key = intern(&id);
+    let flow = Memo::new(move |_| ui.editor.with_model(|m| m.flow(key).cloned()));
     let get = move |f: fn(&Flow) -> String| {
         Signal::derive(move || flow.with(|x| x.as_ref().map(f).unwrap_or_default()))
     };
@@ -401,9 +425,9 @@ fn FlowForm(id: String, classes: Memo<Vec<(String, String, u8)>>) -> impl IntoVi
         Signal::derive(move || flow.with(|x| x.as_ref().is_some_and(f)))
     };
     let edit = move |f: Box<dyn FnOnce(&mut Flow)>| {
-        let id = key.get_value();
+        let id = key;
         ui.edit(|m| {
-            let mut x = m.flow(&id)?.clone();
+            let mut x = m.flow(id)?.clone();
             f(&mut x);
             ops::update_flow(m, x)
         });
@@ -447,31 +471,28 @@ fn FlowForm(id: String, classes: Memo<Vec<(String, String, u8)>>) -> impl IntoVi
 #[component]
 fn BoundaryForm(id: String) -> impl IntoView {
     let ui = expect_context::<Ui>();
-    let key = StoredValue::new(id.clone());
-    let boundary =
-        Memo::new(move |_| key.with_value(|k| ui.editor.with_model(|m| m.boundary(k).cloned())));
+    let key = intern(&id);
+    let boundary = Memo::new(move |_| ui.editor.with_model(|m| m.boundary(key).cloned()));
     let get = move |f: fn(&Boundary) -> String| {
         Signal::derive(move || boundary.with(|x| x.as_ref().map(f).unwrap_or_default()))
     };
     let edit = move |f: Box<dyn FnOnce(&mut Boundary)>| {
-        let id = key.get_value();
+        let id = key;
         ui.edit(|m| {
-            let mut x = m.boundary(&id)?.clone();
+            let mut x = m.boundary(id)?.clone();
             f(&mut x);
             ops::update_boundary(m, x)
         });
     };
     // Possible parents: every boundary that is not this one or nested in it.
     let parents = Memo::new(move |_| {
-        key.with_value(|k| {
-            ui.editor.with_model(|m| {
-                let inside = ops::descendants(m, k);
-                m.boundaries
-                    .iter()
-                    .filter(|b| !inside.contains(&b.id))
-                    .map(|b| (b.id.clone(), b.name.clone()))
-                    .collect::<Vec<_>>()
-            })
+        ui.editor.with_model(|m| {
+            let inside = ops::descendants(m, key);
+            m.boundaries
+                .iter()
+                .filter(|b| !inside.contains(&b.id))
+                .map(|b| (b.id.clone(), b.name.clone()))
+                .collect::<Vec<_>>()
         })
     });
     let parent =
