@@ -96,9 +96,10 @@ pub fn witness(path: &[String]) -> Option<String> {
 }
 
 /// Groups control ids like `SOC2:CC6.1` by framework, keeping the order of first appearance.
-pub fn group_controls(controls: &[String]) -> Vec<ControlGroup> {
+pub fn group_controls<S: AsRef<str>>(controls: &[S]) -> Vec<ControlGroup> {
     let mut groups: Vec<ControlGroup> = Vec::new();
     for full in controls {
+        let full = full.as_ref();
         let (prefix, short) = full.split_once(':').unwrap_or(("", full));
         let framework = match prefix {
             "SOC2" => "SOC 2",
@@ -110,7 +111,7 @@ pub fn group_controls(controls: &[String]) -> Vec<ControlGroup> {
         };
         let id = ControlId {
             short: short.to_owned(),
-            full: full.clone(),
+            full: full.to_owned(),
         };
         match groups.iter_mut().find(|g| g.framework == framework) {
             Some(group) => group.ids.push(id),

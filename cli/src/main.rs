@@ -343,7 +343,7 @@ fn print_text(file: &str, text: &str, model: &Model, report: &Report) {
 }
 
 /// `SOC2 CC6.1 CC6.7 · ISO27001 A.8.24 · NIST SC-8`: control ids grouped by framework.
-fn grouped_controls(controls: &[String]) -> String {
+fn grouped_controls(controls: &[&str]) -> String {
     let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
     for control in controls {
         let (framework, id) = control.split_once(':').unwrap_or(("", control));

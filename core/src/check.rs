@@ -4,7 +4,6 @@ use std::collections::BTreeSet;
 
 use sha2::{Digest, Sha256};
 
-use crate::controls::controls_of;
 use crate::engine::{Analysis, Element};
 use crate::finding::{Finding, Severity, Subject, SubjectKind, Summary};
 use crate::model::{Model, RuleSetting};
@@ -85,7 +84,8 @@ pub fn check(model: &Model, options: &CheckOptions) -> Report {
         }
     }
     for pass in [Pass::Model, Pass::Findings] {
-        let model_findings = findings.clone();
+        // The findings pass reads the model findings in place and adds its own afterwards.
+        let mut new_findings = Vec::new();
         for (rule, severity_override) in &enabled_rules {
             let mut sink = Sink::default();
             match (pass, rule.check) {
@@ -93,7 +93,7 @@ pub fn check(model: &Model, options: &CheckOptions) -> Report {
                 (Pass::Findings, Check::Findings(run)) => run(
                     &analysis,
                     &Outcome {
-                        findings: &model_findings,
+                        findings: &findings,
                         ran: &ran,
                     },
                     &mut sink,
@@ -101,11 +101,26 @@ pub fn check(model: &Model, options: &CheckOptions) -> Report {
                 _ => continue,
             }
             ran.insert(rule.id);
+            // Control ids per set of extra families (a rule reports with one or two).
+            let mut controls: Vec<(&'static [crate::controls::Family], Vec<&'static str>)> =
+                Vec::new();
             for report in sink.reports {
-                let mut families = rule.families.to_vec();
-                families.extend_from_slice(report.extra_families);
+                let at = match controls.iter().position(|(extra, _)| {
+                    std::ptr::eq(*extra, report.extra_families) || *extra == report.extra_families
+                }) {
+                    Some(at) => at,
+                    None => {
+                        let mut families = rule.families.to_vec();
+                        families.extend_from_slice(report.extra_families);
+                        controls.push((
+                            report.extra_families,
+                            crate::controls::control_ids(&families),
+                        ));
+                        controls.len() - 1
+                    }
+                };
                 let subject = subject(model, report.subject);
-                findings.push(Finding {
+                new_findings.push(Finding {
                     rule: rule.id,
                     name: rule.name,
                     severity: severity_override
@@ -115,7 +130,7 @@ pub fn check(model: &Model, options: &CheckOptions) -> Report {
                     subject,
                     path: analysis.path_ids(&report.path),
                     message: report.message,
-                    controls: controls_of(&families),
+                    controls: controls[at].1.clone(),
                     waived: false,
                     waiver: None,
                 });
@@ -131,6 +146,7 @@ pub fn check(model: &Model, options: &CheckOptions) -> Report {
                 waived: 0,
             });
         }
+        findings.append(&mut new_findings);
     }
     apply_waivers(model, options, &mut findings);
     count_exceptions(&findings, &mut runs);
@@ -155,12 +171,26 @@ enum Pass {
 /// A current waiver (not expired on `options.today`) suppresses exactly the findings of its
 /// rule on its subject; they stay in the report, marked waived.
 fn apply_waivers(model: &Model, options: &CheckOptions, findings: &mut [Finding]) {
+    if model.waivers.is_empty() {
+        return;
+    }
+    // (rule, subject) → the waivers naming them, in model order.
+    let mut by_pair: std::collections::HashMap<(&str, &str), Vec<&crate::model::Waiver>> =
+        std::collections::HashMap::new();
+    for w in &model.waivers {
+        by_pair
+            .entry((w.rule.as_str(), w.subject.as_str()))
+            .or_default()
+            .push(w);
+    }
     for finding in findings.iter_mut() {
-        let waiver = model.waivers.iter().find(|w| {
-            w.rule == finding.rule
-                && w.subject == finding.subject.id
-                && options.today.is_none_or(|today| w.expires >= today)
-        });
+        let Some(candidates) = by_pair.get(&(finding.rule, finding.subject.id.as_str())) else {
+            continue;
+        };
+        let waiver = candidates
+            .iter()
+            .copied()
+            .find(|w| options.today.is_none_or(|today| w.expires >= today));
         if let Some(waiver) = waiver {
             finding.waived = true;
             finding.waiver = Some(waiver.clone());
@@ -169,16 +199,25 @@ fn apply_waivers(model: &Model, options: &CheckOptions, findings: &mut [Finding]
 }
 
 fn count_exceptions(findings: &[Finding], runs: &mut [RuleRun]) {
-    for run in runs.iter_mut() {
-        let mut open = BTreeSet::new();
-        let mut waived = BTreeSet::new();
-        for finding in findings.iter().filter(|f| f.rule == run.rule.id) {
+    let index: std::collections::HashMap<&str, usize> = runs
+        .iter()
+        .enumerate()
+        .map(|(i, run)| (run.rule.id, i))
+        .collect();
+    let mut sets: Vec<(
+        std::collections::HashSet<&Subject>,
+        std::collections::HashSet<&Subject>,
+    )> = (0..runs.len()).map(|_| Default::default()).collect();
+    for finding in findings {
+        if let Some(i) = index.get(finding.rule) {
             if finding.waived {
-                waived.insert(&finding.subject);
+                sets[*i].1.insert(&finding.subject);
             } else {
-                open.insert(&finding.subject);
+                sets[*i].0.insert(&finding.subject);
             }
         }
+    }
+    for (run, (open, waived)) in runs.iter_mut().zip(&sets) {
         run.exceptions = open.len();
         run.waived = waived.iter().filter(|s| !open.contains(*s)).count();
     }
@@ -228,11 +267,11 @@ pub fn fingerprint(rule: &str, subject: &Subject, key: Option<&str>) -> String {
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-            let _ = write!(out, "{b:02x}");
-            out
-        })
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 0xf)] as char);
+    }
+    out
 }

@@ -260,6 +260,14 @@ impl Family {
 /// The control ids of several families: deduplicated, grouped by framework (SOC 2, ISO 27001,
 /// NIST, PCI DSS), in the families' order within a framework.
 pub fn controls_of(families: &[Family]) -> Vec<String> {
+    control_ids(families)
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// [`controls_of`] without copying the ids.
+pub fn control_ids(families: &[Family]) -> Vec<&'static str> {
     let mut ids: Vec<&'static str> = Vec::new();
     for family in families {
         for id in family.controls() {
@@ -269,7 +277,7 @@ pub fn controls_of(families: &[Family]) -> Vec<String> {
         }
     }
     ids.sort_by_key(|id| Framework::of(id));
-    ids.into_iter().map(str::to_owned).collect()
+    ids
 }
 
 /// The title of a control id used by the catalog.

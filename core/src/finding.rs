@@ -92,7 +92,7 @@ pub struct Finding {
     /// Plain text; names elements by name and id.
     pub message: String,
     /// Control ids such as `SOC2:CC6.7`, SOC 2 first, then ISO 27001, NIST, PCI DSS.
-    pub controls: Vec<String>,
+    pub controls: Vec<&'static str>,
     /// Stable across edits: derived from the rule id and subject ids, never positions.
     pub fingerprint: String,
     /// Suppressed by a current waiver (still reported, not counted).

@@ -1105,7 +1105,7 @@ fn exceptions_section(model: &Model, report: &Report, analysis: &Analysis, day: 
 }
 
 /// `SOC2:CC6.7, CC6.1 · ISO27001:A.8.24 …`: control ids grouped by framework.
-fn short_controls(controls: &[String]) -> String {
+fn short_controls(controls: &[&str]) -> String {
     let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
     for control in controls {
         let (prefix, id) = control.split_once(':').unwrap_or(("", control));

@@ -564,7 +564,7 @@ struct Suppression {
 struct ResultProperties<'a> {
     severity: Severity,
     subject: &'a crate::finding::Subject,
-    controls: &'a [String],
+    controls: &'a [&'static str],
 }
 
 #[derive(Serialize)]
