@@ -55,19 +55,17 @@ fn check(a: &Analysis, out: &mut Sink) {
         if a.flows[f].authenticated || a.nodes[to].authenticates {
             continue;
         }
-        let mut message = format!(
+        let message = format!(
             "Flow {} carries {} to {} without authentication",
             a.flow_label(f),
             a.class_list(sensitive),
             a.node_label(to)
         );
-        let propagated = a.propagated_onto_flow(f, sensitive);
-        if let Some((class, path)) = &propagated {
-            message.push_str(&format!("; {}", a.describe_witness(*class, path)));
-        }
-        let report = out.report(a.flow_element(f), message);
-        if let Some((_, path)) = propagated {
-            report.path(path);
-        }
+        out.report_witnessed(
+            a,
+            a.flow_element(f),
+            message,
+            a.propagated_onto_flow(f, sensitive),
+        );
     }
 }

@@ -60,19 +60,17 @@ fn check(a: &Analysis, out: &mut Sink) {
         if crosses {
             message.push_str(" across a trust boundary");
         }
-        let propagated = a.propagated_onto_flow(f, sensitive);
-        if let Some((class, path)) = &propagated {
-            message.push_str(&format!("; {}", a.describe_witness(*class, path)));
-        }
-        let report = out.report(a.flow_element(f), message);
+        let report = out.report_witnessed(
+            a,
+            a.flow_element(f),
+            message,
+            a.propagated_onto_flow(f, sensitive),
+        );
         if crosses || sensitive.intersects(top_tier) {
             report.severity(Severity::Critical);
         }
         if crosses {
             report.also(&[Family::BoundaryProtection]);
-        }
-        if let Some((_, path)) = propagated {
-            report.path(path);
         }
     }
 }

@@ -50,18 +50,16 @@ fn check(a: &Analysis, out: &mut Sink) {
         if !unencrypted {
             continue;
         }
-        let mut message = format!(
+        let message = format!(
             "{} holds {} without encryption at rest",
             a.kind_label(n),
             a.class_list(sensitive)
         );
-        let propagated = a.propagated_into_node(n, sensitive);
-        if let Some((class, path)) = &propagated {
-            message.push_str(&format!("; {}", a.describe_witness(*class, path)));
-        }
-        let report = out.report(a.node_element(n), message);
-        if let Some((_, path)) = propagated {
-            report.path(path);
-        }
+        out.report_witnessed(
+            a,
+            a.node_element(n),
+            message,
+            a.propagated_into_node(n, sensitive),
+        );
     }
 }

@@ -72,7 +72,7 @@ fn check(a: &Analysis, out: &mut Sink) {
         if undeclared.is_empty() {
             continue;
         }
-        let mut message = if declares_holds {
+        let message = if declares_holds {
             format!(
                 "{} receives {}, which its `holds` does not list",
                 a.kind_label(n),
@@ -85,16 +85,14 @@ fn check(a: &Analysis, out: &mut Sink) {
                 a.class_list(undeclared)
             )
         };
-        let propagated = a.propagated_into_node(n, undeclared);
-        if let Some((class, path)) = &propagated {
-            message.push_str(&format!("; {}", a.describe_witness(*class, path)));
-        }
-        let report = out.report(a.node_element(n), message);
+        let report = out.report_witnessed(
+            a,
+            a.node_element(n),
+            message,
+            a.propagated_into_node(n, undeclared),
+        );
         if undeclared.intersects(a.sensitive) {
             report.severity(Severity::High);
-        }
-        if let Some((_, path)) = propagated {
-            report.path(path);
         }
     }
 }

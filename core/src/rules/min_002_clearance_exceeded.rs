@@ -51,18 +51,16 @@ fn check(a: &Analysis, out: &mut Sink) {
                 format!("{} (tier {})", class.id, class.tier)
             })
             .collect();
-        let mut message = format!(
+        let message = format!(
             "{} is cleared for tier {clearance} but receives {}",
             a.kind_label(n),
             listed.join(", ")
         );
-        let propagated = a.propagated_into_node(n, found);
-        if let Some((class, path)) = &propagated {
-            message.push_str(&format!("; {}", a.describe_witness(*class, path)));
-        }
-        let report = out.report(a.node_element(n), message);
-        if let Some((_, path)) = propagated {
-            report.path(path);
-        }
+        out.report_witnessed(
+            a,
+            a.node_element(n),
+            message,
+            a.propagated_into_node(n, found),
+        );
     }
 }

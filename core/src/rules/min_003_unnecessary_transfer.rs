@@ -68,21 +68,19 @@ fn check(a: &Analysis, out: &mut Sink) {
         if unneeded.is_empty() {
             continue;
         }
-        let mut message = format!(
+        let message = format!(
             "{} receives {}, which it neither holds nor passes on",
             a.kind_label(n),
             a.class_list(unneeded)
         );
-        let propagated = a.propagated_into_node(n, unneeded);
-        if let Some((class, path)) = &propagated {
-            message.push_str(&format!("; {}", a.describe_witness(*class, path)));
-        }
-        let report = out.report(a.node_element(n), message);
+        let report = out.report_witnessed(
+            a,
+            a.node_element(n),
+            message,
+            a.propagated_into_node(n, unneeded),
+        );
         if unneeded.intersects(a.sensitive) {
             report.severity(Severity::Medium);
-        }
-        if let Some((_, path)) = propagated {
-            report.path(path);
         }
     }
 }

@@ -54,18 +54,16 @@ fn check(a: &Analysis, out: &mut Sink) {
         if found.is_empty() {
             continue;
         }
-        let mut message = format!(
+        let message = format!(
             "{} in the {environment} environment receives {}",
             a.kind_label(n),
             a.class_list(found)
         );
-        let propagated = a.propagated_into_node(n, found);
-        if let Some((class, path)) = &propagated {
-            message.push_str(&format!("; {}", a.describe_witness(*class, path)));
-        }
-        let report = out.report(a.node_element(n), message);
-        if let Some((_, path)) = propagated {
-            report.path(path);
-        }
+        out.report_witnessed(
+            a,
+            a.node_element(n),
+            message,
+            a.propagated_into_node(n, found),
+        );
     }
 }

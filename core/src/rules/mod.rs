@@ -251,6 +251,26 @@ impl Sink {
         self.examined.push(element);
     }
 
+    /// Reports `message`; when the data it is about arrived by propagation (`witness`, from
+    /// [`Analysis::propagated_into_node`] or [`Analysis::propagated_onto_flow`]), the message
+    /// says where it entered and the finding carries the witness path.
+    pub fn report_witnessed(
+        &mut self,
+        a: &Analysis,
+        subject: Element,
+        mut message: String,
+        witness: Option<(usize, Vec<FlowIx>)>,
+    ) -> &mut Report {
+        let path = match witness {
+            Some((class, path)) => {
+                message.push_str(&format!("; {}", a.describe_witness(class, &path)));
+                path
+            }
+            None => Vec::new(),
+        };
+        self.report(subject, message).path(path)
+    }
+
     pub fn report(&mut self, subject: Element, message: String) -> &mut Report {
         self.reports.push(Report {
             subject,

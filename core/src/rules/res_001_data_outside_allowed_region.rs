@@ -58,18 +58,16 @@ fn check(a: &Analysis, out: &mut Sink) {
         if outside.is_empty() {
             continue;
         }
-        let mut message = format!(
+        let message = format!(
             "{} in {region} receives {}",
             a.kind_label(n),
             residency_list(a, outside)
         );
-        let propagated = a.propagated_into_node(n, outside);
-        if let Some((class, path)) = &propagated {
-            message.push_str(&format!("; {}", a.describe_witness(*class, path)));
-        }
-        let report = out.report(a.node_element(n), message);
-        if let Some((_, path)) = propagated {
-            report.path(path);
-        }
+        out.report_witnessed(
+            a,
+            a.node_element(n),
+            message,
+            a.propagated_into_node(n, outside),
+        );
     }
 }

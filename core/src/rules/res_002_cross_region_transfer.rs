@@ -62,18 +62,16 @@ fn check(a: &Analysis, out: &mut Sink) {
         if leaving.is_empty() {
             continue;
         }
-        let mut message = format!(
+        let message = format!(
             "Flow {} takes {} from {source} to {target}",
             a.flow_label(f),
             residency_list(a, leaving)
         );
-        let propagated = a.propagated_onto_flow(f, leaving);
-        if let Some((class, path)) = &propagated {
-            message.push_str(&format!("; {}", a.describe_witness(*class, path)));
-        }
-        let report = out.report(a.flow_element(f), message);
-        if let Some((_, path)) = propagated {
-            report.path(path);
-        }
+        out.report_witnessed(
+            a,
+            a.flow_element(f),
+            message,
+            a.propagated_onto_flow(f, leaving),
+        );
     }
 }

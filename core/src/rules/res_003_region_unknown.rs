@@ -47,18 +47,16 @@ fn check(a: &Analysis, out: &mut Sink) {
         if region_of(a, n).is_some() {
             continue;
         }
-        let mut message = format!(
+        let message = format!(
             "{} receives {}, which may be processed only in some regions, but has no region",
             a.kind_label(n),
             a.class_list(received)
         );
-        let propagated = a.propagated_into_node(n, received);
-        if let Some((class, path)) = &propagated {
-            message.push_str(&format!("; {}", a.describe_witness(*class, path)));
-        }
-        let report = out.report(a.node_element(n), message);
-        if let Some((_, path)) = propagated {
-            report.path(path);
-        }
+        out.report_witnessed(
+            a,
+            a.node_element(n),
+            message,
+            a.propagated_into_node(n, received),
+        );
     }
 }

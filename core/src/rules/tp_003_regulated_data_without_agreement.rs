@@ -88,18 +88,16 @@ fn check(a: &Analysis, out: &mut Sink) {
         if missing.is_empty() {
             continue;
         }
-        let mut message = format!(
+        let message = format!(
             "Third party {} receives {}",
             a.node_label(n),
             missing.join(", and ")
         );
-        let propagated = a.propagated_into_node(n, uncovered);
-        if let Some((class, path)) = &propagated {
-            message.push_str(&format!("; {}", a.describe_witness(*class, path)));
-        }
-        let report = out.report(a.node_element(n), message);
-        if let Some((_, path)) = propagated {
-            report.path(path);
-        }
+        out.report_witnessed(
+            a,
+            a.node_element(n),
+            message,
+            a.propagated_into_node(n, uncovered),
+        );
     }
 }

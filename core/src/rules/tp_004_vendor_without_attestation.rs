@@ -103,14 +103,12 @@ fn check(a: &Analysis, out: &mut Sink) {
         if !notes.is_empty() {
             message.push_str(&format!(" ({})", notes.join(", ")));
         }
-        let propagated = a.propagated_into_node(n, received);
-        if let Some((class, path)) = &propagated {
-            message.push_str(&format!("; {}", a.describe_witness(*class, path)));
-        }
-        let report = out.report(a.node_element(n), message);
-        if let Some((_, path)) = propagated {
-            report.path(path);
-        }
+        out.report_witnessed(
+            a,
+            a.node_element(n),
+            message,
+            a.propagated_into_node(n, received),
+        );
     }
 }
 
