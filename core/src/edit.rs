@@ -534,25 +534,8 @@ pub mod ops {
             y: centre_at.y - NODE_HEIGHT / 2.0,
         };
         next.nodes.push(Node {
-            id: id.clone(),
-            name: name.to_owned(),
-            kind,
-            description: None,
-            owner: None,
             boundary: boundary_at(model, centre_at),
-            technology: None,
-            hosting: None,
-            role: None,
-            region: None,
-            environment: None,
-            logging: false,
-            authenticates: false,
-            encryption_at_rest: None,
-            holds: Vec::new(),
-            strips: Vec::new(),
-            clearance: None,
-            controls: Vec::new(),
-            vendor: None,
+            ..Node::new(id.clone(), name, kind)
         });
         next.layout.nodes.insert(id.clone(), at);
         (next, id)

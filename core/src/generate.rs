@@ -524,30 +524,6 @@ impl<'s> Generator<'s> {
         self.nodes.len() - 1
     }
 
-    fn blank_node(id: String, name: String, kind: NodeKind) -> Node {
-        Node {
-            id,
-            name,
-            kind,
-            description: None,
-            owner: None,
-            boundary: None,
-            technology: None,
-            hosting: None,
-            role: None,
-            region: None,
-            environment: None,
-            logging: false,
-            authenticates: false,
-            encryption_at_rest: None,
-            holds: Vec::new(),
-            strips: Vec::new(),
-            clearance: None,
-            controls: Vec::new(),
-            vendor: None,
-        }
-    }
-
     fn actors(&mut self, count: usize) {
         if count == 0 {
             return;
@@ -569,7 +545,7 @@ impl<'s> Generator<'s> {
         ];
         for i in 0..count {
             let i_node = self.nodes.len();
-            let mut node = Self::blank_node(
+            let mut node = Node::new(
                 format!("actor-{i_node}"),
                 format!("{} {i}", self.rng.pick(ACTORS)),
                 NodeKind::Actor,
@@ -867,7 +843,7 @@ impl<'s> Generator<'s> {
             ),
             Shape::Actor | Shape::External => unreachable!("not internal"),
         };
-        let mut node = Self::blank_node(format!("{prefix}-{index}"), name, kind);
+        let mut node = Node::new(format!("{prefix}-{index}"), name, kind);
         node.boundary = boundary.map(|b| self.boundaries[b].id.clone());
         node.role = match shape {
             Shape::Gateway => Some(Role::Gateway),
@@ -983,7 +959,7 @@ impl<'s> Generator<'s> {
                 self.rng.below(vendor_count)
             };
             let vendor_name = VENDORS[v % VENDORS.len()];
-            let mut node = Self::blank_node(
+            let mut node = Node::new(
                 format!("ext-{index}"),
                 format!("{vendor_name} API {index}"),
                 NodeKind::External,

@@ -132,6 +132,34 @@ pub struct Node {
     pub vendor: Option<Vendor>,
 }
 
+impl Node {
+    /// A node with only its identity: nothing else is known yet (the safe reading: not logged,
+    /// not authenticating, outside every boundary).
+    pub fn new(id: impl Into<String>, name: impl Into<String>, kind: NodeKind) -> Node {
+        Node {
+            id: id.into(),
+            name: name.into(),
+            kind,
+            description: None,
+            owner: None,
+            boundary: None,
+            technology: None,
+            hosting: None,
+            role: None,
+            region: None,
+            environment: None,
+            logging: false,
+            authenticates: false,
+            encryption_at_rest: None,
+            holds: Vec::new(),
+            strips: Vec::new(),
+            clearance: None,
+            controls: Vec::new(),
+            vendor: None,
+        }
+    }
+}
+
 /// What a node is.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
