@@ -118,7 +118,7 @@ macro_rules! declare_rule {
             summary: $summary:literal,
             severity: $severity:ident,
             families: [$($family:ident),* $(,)?],
-            check: $check:path $(,)?
+            $how:ident: $check:path $(,)?
         };
     ) => {
         $(#[doc = $doc])*
@@ -129,31 +129,12 @@ macro_rules! declare_rule {
             severity: $crate::finding::Severity::$severity,
             families: &[$($crate::controls::Family::$family),*],
             docs_raw: concat!($($doc, "\n"),*),
-            check: $crate::rules::Check::Model($check),
+            check: $crate::rules::declare_rule!(@check $how $check),
         };
     };
-    (
-        $(#[doc = $doc:literal])*
-        pub static $ident:ident = Rule {
-            id: $id:literal,
-            name: $name:literal,
-            summary: $summary:literal,
-            severity: $severity:ident,
-            families: [$($family:ident),* $(,)?],
-            check_findings: $check:path $(,)?
-        };
-    ) => {
-        $(#[doc = $doc])*
-        pub static $ident: $crate::rules::Rule = $crate::rules::Rule {
-            id: $id,
-            name: $name,
-            summary: $summary,
-            severity: $crate::finding::Severity::$severity,
-            families: &[$($crate::controls::Family::$family),*],
-            docs_raw: concat!($($doc, "\n"),*),
-            check: $crate::rules::Check::Findings($check),
-        };
-    };
+    // `check:` examines the model; `check_findings:` the other rules' findings.
+    (@check check $check:path) => { $crate::rules::Check::Model($check) };
+    (@check check_findings $check:path) => { $crate::rules::Check::Findings($check) };
 }
 pub(crate) use declare_rule;
 
