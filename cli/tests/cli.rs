@@ -1,20 +1,8 @@
 //! The `flowmap` binary, end to end: exit codes, located errors, output formats.
 
-use std::path::PathBuf;
+mod common;
 
-use assert_cmd::Command;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn flowmap() -> Command {
-    let mut command = Command::cargo_bin("flowmap").unwrap();
-    command.current_dir(repo()).env("NO_COLOR", "1");
-    command
-}
-
-const EXAMPLE: &str = "examples/serverless-shop.flowmap.json";
+use common::{flowmap, repo, EXAMPLE};
 
 #[test]
 fn checking_the_example_prints_findings_and_exits_1() {

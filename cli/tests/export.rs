@@ -1,22 +1,11 @@
 //! `flowmap export`, end to end: every format, files and standard output, fixed timestamps,
 //! exit codes, and the same located errors as `check` for a broken model.
 
-use std::path::PathBuf;
+mod common;
 
-use assert_cmd::Command;
+use common::{flowmap, EXAMPLE};
 use flowmap_core::export::Format;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn flowmap() -> Command {
-    let mut command = Command::cargo_bin("flowmap").unwrap();
-    command.current_dir(repo()).env("NO_COLOR", "1");
-    command
-}
-
-const EXAMPLE: &str = "examples/serverless-shop.flowmap.json";
 const TIMESTAMP: &str = "2026-11-22T12:00:00Z";
 
 fn export(args: &[&str]) -> std::process::Output {

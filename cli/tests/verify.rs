@@ -4,19 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+mod common;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn flowmap() -> Command {
-    let mut command = Command::cargo_bin("flowmap").unwrap();
-    command.current_dir(repo()).env("NO_COLOR", "1");
-    command
-}
-
-const EXAMPLE: &str = "examples/serverless-shop.flowmap.json";
+use common::{flowmap, repo, EXAMPLE};
 
 /// Writes the example's report in `format` to a scratch file and returns its path.
 fn exported(format: &str, name: &str) -> PathBuf {
