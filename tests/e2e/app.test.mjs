@@ -8,29 +8,23 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { STRICT_CSP, startStaticServer } from "../../scripts/static-server.mjs";
+import {
+  ARTIFACTS,
+  DIST,
+  ROOT,
+  STRICT_CSP,
+  assertBuilt,
+  launchChromium,
+  startStaticServer,
+  watchProblems,
+} from "./support.mjs";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const DIST = process.env.FLOWMAP_DIST ?? join(ROOT, "dist");
-const ARTIFACTS = join(ROOT, "tests", "e2e", "artifacts");
 const EXAMPLE = join(ROOT, "examples", "serverless-shop.flowmap.json");
 const PREFIX = "/some/prefix/";
 const TIMEOUT = 60_000;
 
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
 
 let server;
 let browser;
@@ -38,29 +32,12 @@ let page;
 const problems = [];
 
 before(async () => {
-  assert.ok(
-    existsSync(join(DIST, "index.html")),
-    `${DIST}/index.html is missing: run \`trunk build --release --offline\` first`,
-  );
-  mkdirSync(ARTIFACTS, { recursive: true });
+  assertBuilt();
   server = await startStaticServer({ root: DIST, prefix: PREFIX, csp: STRICT_CSP });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(20_000);
-  page.on("console", (msg) => {
-    if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
-  });
-  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
-  page.on("requestfailed", (req) =>
-    problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`),
-  );
-  page.on("response", (res) => {
-    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
-  });
+  watchProblems(page, problems);
 });
 
 after(async () => {

@@ -15,29 +15,23 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { STRICT_CSP, startStaticServer } from "../../scripts/static-server.mjs";
+import {
+  ARTIFACTS,
+  DIST,
+  ROOT,
+  STRICT_CSP,
+  assertBuilt,
+  launchChromium,
+  startStaticServer,
+  watchProblems,
+} from "./support.mjs";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const DIST = process.env.FLOWMAP_DIST ?? join(ROOT, "dist");
-const ARTIFACTS = join(ROOT, "tests", "e2e", "artifacts");
 const EXAMPLE = join(ROOT, "examples", "serverless-shop.flowmap.json");
 const PREFIX = "/a/path/prefix/";
 const TIMEOUT = 45_000;
 
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
 
 // Where the app keeps its autosave (app/src/platform.rs: AUTOSAVE_DB, AUTOSAVE_STORE; persist.rs:
 // CURRENT_KEY).
@@ -52,19 +46,7 @@ let page;
 const problems = [];
 
 function watch(p) {
-  p.on("console", (msg) => {
-    if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
-  });
-  p.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
-  p.on("requestfailed", (req) => {
-    // A download's blob: URL is "aborted" once the file is saved; that is not a failure.
-    if (!req.url().startsWith("blob:")) {
-      problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
-    }
-  });
-  p.on("response", (res) => {
-    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
-  });
+  watchProblems(p, problems);
   p.on("request", (req) => {
     const url = req.url();
     if (!url.startsWith(server.url) && !url.startsWith("blob:") && !url.startsWith("data:")) {
@@ -81,17 +63,9 @@ async function newPage(ctx) {
 }
 
 before(async () => {
-  assert.ok(
-    existsSync(join(DIST, "index.html")),
-    `${DIST}/index.html is missing: run \`trunk build --release --offline\` first`,
-  );
-  mkdirSync(ARTIFACTS, { recursive: true });
+  assertBuilt();
   server = await startStaticServer({ root: DIST, prefix: PREFIX, csp: STRICT_CSP });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launchChromium();
   context = await browser.newContext({
     viewport: { width: 1440, height: 900 },
     acceptDownloads: true,

@@ -1,6 +1,5 @@
-// Shared by the end-to-end tests that came after app.test.mjs and editor.test.mjs (those keep
-// their own copies): serving dist/ under a path prefix with the strict CSP, launching the system
-// Chromium, collecting problems, and the mouse gestures of the editor.
+// Shared by every end-to-end test: serving dist/ under a path prefix with the strict CSP,
+// launching the system Chromium, collecting problems, and the mouse gestures of the editor.
 
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
