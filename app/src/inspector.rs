@@ -42,6 +42,84 @@ choice!(
     AttestationKind
 );
 
+/// What an inspector form edits: an element found by id and written back through core ops.
+trait Record: Clone + PartialEq + Send + Sync + 'static {
+    fn find<'m>(model: &'m flowmap_core::Model, id: &str) -> Option<&'m Self>;
+    fn write(model: &flowmap_core::Model, record: Self) -> Option<flowmap_core::Model>;
+}
+
+impl Record for Node {
+    fn find<'m>(model: &'m flowmap_core::Model, id: &str) -> Option<&'m Node> {
+        model.node(id)
+    }
+    fn write(model: &flowmap_core::Model, record: Node) -> Option<flowmap_core::Model> {
+        ops::update_node(model, record)
+    }
+}
+
+impl Record for Flow {
+    fn find<'m>(model: &'m flowmap_core::Model, id: &str) -> Option<&'m Flow> {
+        model.flow(id)
+    }
+    fn write(model: &flowmap_core::Model, record: Flow) -> Option<flowmap_core::Model> {
+        ops::update_flow(model, record)
+    }
+}
+
+impl Record for Boundary {
+    fn find<'m>(model: &'m flowmap_core::Model, id: &str) -> Option<&'m Boundary> {
+        model.boundary(id)
+    }
+    fn write(model: &flowmap_core::Model, record: Boundary) -> Option<flowmap_core::Model> {
+        ops::update_boundary(model, record)
+    }
+}
+
+/// The element a form shows (reactive), its fields as signals, and edits as one undo step each.
+struct Form<T: Record> {
+    ui: Ui,
+    key: &'static str,
+    record: Memo<Option<T>>,
+}
+
+impl<T: Record> Clone for Form<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Record> Copy for Form<T> {}
+
+impl<T: Record> Form<T> {
+    fn new(ui: Ui, key: &'static str) -> Form<T> {
+        Form {
+            ui,
+            key,
+            record: Memo::new(move |_| ui.editor.with_model(|m| T::find(m, key).cloned())),
+        }
+    }
+
+    fn text(self, field: fn(&T) -> String) -> Signal<String> {
+        Signal::derive(move || {
+            self.record
+                .with(|r| r.as_ref().map(field).unwrap_or_default())
+        })
+    }
+
+    fn flag(self, field: fn(&T) -> bool) -> Signal<bool> {
+        Signal::derive(move || self.record.with(|r| r.as_ref().is_some_and(field)))
+    }
+
+    fn edit(self, change: Box<dyn FnOnce(&mut T)>) {
+        let key = self.key;
+        self.ui.edit(|m| {
+            let mut record = T::find(m, key)?.clone();
+            change(&mut record);
+            T::write(m, record)
+        });
+    }
+}
+
 /// An element id that outlives the form showing it. A focused field commits on `change` when
 /// the form is removed (selecting something else blurs it after this scope is gone), so its
 /// handlers must not read disposed reactive values; ids are interned once per distinct id.
@@ -242,21 +320,11 @@ pub fn Inspector() -> impl IntoView {
 fn NodeForm(id: String, classes: Memo<Vec<(String, String, u8)>>) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let key = intern(&id);
-    let node = Memo::new(move |_| ui.editor.with_model(|m| m.node(key).cloned()));
-    let get = move |f: fn(&Node) -> String| {
-        Signal::derive(move || node.with(|n| n.as_ref().map(f).unwrap_or_default()))
-    };
-    let flag = move |f: fn(&Node) -> bool| {
-        Signal::derive(move || node.with(|n| n.as_ref().is_some_and(f)))
-    };
-    let edit = move |f: Box<dyn FnOnce(&mut Node)>| {
-        let id = key;
-        ui.edit(|m| {
-            let mut n = m.node(id)?.clone();
-            f(&mut n);
-            ops::update_node(m, n)
-        });
-    };
+    let form = Form::<Node>::new(ui, key);
+    let node = form.record;
+    let get = move |f: fn(&Node) -> String| form.text(f);
+    let flag = move |f: fn(&Node) -> bool| form.flag(f);
+    let edit = move |f: Box<dyn FnOnce(&mut Node)>| form.edit(f);
     let kind = Signal::derive(move || node.with(|n| n.as_ref().map(|n| n.kind)));
     let controls = Signal::derive(move || {
         node.with(|n| n.as_ref().map(|n| n.controls.clone()).unwrap_or_default())
@@ -417,21 +485,11 @@ fn VendorFields(
 fn FlowForm(id: String, classes: Memo<Vec<(String, String, u8)>>) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let key = intern(&id);
-    let flow = Memo::new(move |_| ui.editor.with_model(|m| m.flow(key).cloned()));
-    let get = move |f: fn(&Flow) -> String| {
-        Signal::derive(move || flow.with(|x| x.as_ref().map(f).unwrap_or_default()))
-    };
-    let flag = move |f: fn(&Flow) -> bool| {
-        Signal::derive(move || flow.with(|x| x.as_ref().is_some_and(f)))
-    };
-    let edit = move |f: Box<dyn FnOnce(&mut Flow)>| {
-        let id = key;
-        ui.edit(|m| {
-            let mut x = m.flow(id)?.clone();
-            f(&mut x);
-            ops::update_flow(m, x)
-        });
-    };
+    let form = Form::<Flow>::new(ui, key);
+    let flow = form.record;
+    let get = move |f: fn(&Flow) -> String| form.text(f);
+    let flag = move |f: fn(&Flow) -> bool| form.flag(f);
+    let edit = move |f: Box<dyn FnOnce(&mut Flow)>| form.edit(f);
     let data = Signal::derive(move || {
         flow.with(|x| x.as_ref().map(|x| x.data.clone()).unwrap_or_default())
     });
@@ -472,18 +530,10 @@ fn FlowForm(id: String, classes: Memo<Vec<(String, String, u8)>>) -> impl IntoVi
 fn BoundaryForm(id: String) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let key = intern(&id);
-    let boundary = Memo::new(move |_| ui.editor.with_model(|m| m.boundary(key).cloned()));
-    let get = move |f: fn(&Boundary) -> String| {
-        Signal::derive(move || boundary.with(|x| x.as_ref().map(f).unwrap_or_default()))
-    };
-    let edit = move |f: Box<dyn FnOnce(&mut Boundary)>| {
-        let id = key;
-        ui.edit(|m| {
-            let mut x = m.boundary(id)?.clone();
-            f(&mut x);
-            ops::update_boundary(m, x)
-        });
-    };
+    let form = Form::<Boundary>::new(ui, key);
+    let boundary = form.record;
+    let get = move |f: fn(&Boundary) -> String| form.text(f);
+    let edit = move |f: Box<dyn FnOnce(&mut Boundary)>| form.edit(f);
     // Possible parents: every boundary that is not this one or nested in it.
     let parents = Memo::new(move |_| {
         ui.editor.with_model(|m| {
