@@ -444,10 +444,7 @@ fn system_section(model: &Model, analysis: &Analysis, day: Date) -> Section {
 
     // Flows.
     if !analysis.flows.is_empty() {
-        blocks.push(Block::Heading(3, "flows", "Data flows".into()));
-        blocks.push(Block::Note(vec![text(
-            "Declared: the classes the flow is declared to carry. Also carried: classes that reach the flow through its source (taint propagation) without being declared.",
-        )]));
+        subsection(&mut blocks, "flows", "Data flows", "Declared: the classes the flow is declared to carry. Also carried: classes that reach the flow through its source (taint propagation) without being declared.");
         let node_name = |id: &str| {
             model
                 .node(id)
@@ -507,14 +504,7 @@ fn system_section(model: &Model, analysis: &Analysis, day: Date) -> Section {
     }
 
     // Where each data class goes.
-    blocks.push(Block::Heading(
-        3,
-        "data-classes",
-        "Where each data class goes".into(),
-    ));
-    blocks.push(Block::Note(vec![text(
-        "For every data class in the model: where it enters (flows that declare it, stores and queues that hold it), every component it reaches by propagation along the flows, where it comes to rest, and which vendors receive it.",
-    )]));
+    subsection(&mut blocks, "data-classes", "Where each data class goes", "For every data class in the model: where it enters (flows that declare it, stores and queues that hold it), every component it reaches by propagation along the flows, where it comes to rest, and which vendors receive it.");
     let mut rows = Vec::new();
     for (c, class) in analysis.taxonomy.classes().iter().enumerate() {
         let declared_on: Vec<String> = analysis
@@ -886,14 +876,7 @@ fn controls_section(report: &Report) -> Section {
     }
 
     // Each rule's population once: the tests the control tables add up.
-    blocks.push(Block::Heading(
-        3,
-        "rules",
-        "Rules and their populations".into(),
-    ));
-    blocks.push(Block::Note(vec![text(
-        "Every rule that ran, the elements it examined, and its results. A control's tests are the sum over the rules that test it (an element examined by two rules counts twice).",
-    )]));
+    subsection(&mut blocks, "rules", "Rules and their populations", "Every rule that ran, the elements it examined, and its results. A control's tests are the sum over the rules that test it (an element examined by two rules counts twice).");
     let rows = report
         .runs
         .iter()
@@ -1743,6 +1726,12 @@ pub fn verify(report_text: &str, model: &Model) -> Result<VerifyOk, VerifyError>
         tool_version: field("tool")?,
         rules_version: field("rules")?,
     })
+}
+
+/// A level-3 heading and the sentence that says what the section shows.
+fn subsection(blocks: &mut Vec<Block>, id: &'static str, title: &str, note: &str) {
+    blocks.push(Block::Heading(3, id, title.into()));
+    blocks.push(Block::Note(vec![text(note)]));
 }
 
 #[cfg(test)]
