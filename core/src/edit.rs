@@ -100,6 +100,14 @@ impl Diff {
         self.changes.is_empty()
     }
 
+    /// True when the diff moves or resizes things and changes nothing else: what a check reads
+    /// is the same before and after (layout is not part of the analysis).
+    pub fn layout_only(&self) -> bool {
+        self.changes
+            .iter()
+            .all(|c| matches!(c, Change::NodeLayout { .. } | Change::BoundaryLayout { .. }))
+    }
+
     /// The records that differ between two models.
     pub fn between(before: &Model, after: &Model) -> Diff {
         let mut changes = Vec::new();
@@ -379,6 +387,8 @@ pub struct History {
     undo: Vec<Diff>,
     redo: Vec<Diff>,
     gesture: Option<Diff>,
+    /// Whether the last step applied (commit, undo or redo) changed only the layout.
+    last_layout_only: bool,
 }
 
 /// How many steps are kept.
@@ -393,6 +403,7 @@ impl History {
             return false;
         }
         *model = edited;
+        self.last_layout_only = diff.layout_only();
         self.record(diff);
         true
     }
@@ -440,6 +451,7 @@ impl History {
             return false;
         };
         diff.reversed().apply(model);
+        self.last_layout_only = diff.layout_only();
         self.redo.push(diff);
         true
     }
@@ -450,8 +462,15 @@ impl History {
             return false;
         };
         diff.apply(model);
+        self.last_layout_only = diff.layout_only();
         self.undo.push(diff);
         true
+    }
+
+    /// Whether the last step applied (commit, undo or redo) moved or resized things and
+    /// changed nothing else, so that findings computed before it still hold.
+    pub fn last_layout_only(&self) -> bool {
+        self.last_layout_only
     }
 }
 
@@ -1004,6 +1023,28 @@ mod tests {
         assert!(history.undo(&mut model));
         assert_eq!(model, original);
         assert!(!history.can_undo());
+    }
+
+    #[test]
+    fn history_tells_layout_only_steps_apart() {
+        let mut model = example();
+        let mut history = History::default();
+        let api = model.node("api").unwrap().clone();
+        // A small move keeps every membership: layout only.
+        let next = move_by(&model, &["api".to_owned()], 16.0, 0.0);
+        assert!(history.commit(&mut model, next));
+        assert!(history.last_layout_only());
+        assert_eq!(model.node("api").unwrap(), &api);
+        // Dropped far outside its frames: the node leaves its boundary, which checks read.
+        let next = move_by(&model, &["api".to_owned()], 20_000.0, 20_000.0);
+        assert!(history.commit(&mut model, next));
+        assert!(!history.last_layout_only());
+        assert!(history.undo(&mut model) && !history.last_layout_only());
+        assert!(history.undo(&mut model) && history.last_layout_only());
+        assert!(history.redo(&mut model) && history.last_layout_only());
+        let next = delete(&model, &["api".to_owned()]);
+        assert!(history.commit(&mut model, next));
+        assert!(!history.last_layout_only());
     }
 
     #[test]
