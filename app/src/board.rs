@@ -9,7 +9,7 @@ use leptos::ev::{self, PointerEvent};
 use leptos::html::Input;
 use leptos::prelude::*;
 
-use crate::canvas::{self, flow_edge, flow_label, Corner, FlowLabel, Gesture};
+use crate::canvas::{self, flow_edge, Corner, FlowLabel, Gesture, Visible};
 use crate::platform;
 use crate::session::Marker;
 use crate::ui::{Dialog, Ui};
@@ -115,7 +115,7 @@ fn on_pointer_move(ui: Ui, ev: PointerEvent) {
         }
     });
     if let Some((dx, dy)) = pan {
-        ui.viewport.update(|v| {
+        ui.glide(|v| {
             v.x += dx;
             v.y += dy;
         });
@@ -219,25 +219,26 @@ pub fn Board() -> impl IntoView {
     let _ = window_event_listener(ev::pointermove, move |ev| on_pointer_move(ui, ev));
     let _ = window_event_listener(ev::pointerup, move |_| on_pointer_up(ui));
     let _ = window_event_listener(ev::pointercancel, move |_| on_pointer_up(ui));
+    let _ = window_event_listener(ev::resize, move |_| ui.measure());
     Effect::new(move |done: Option<bool>| {
         if done == Some(true) {
             return true;
         }
-        let Some(el) = ui.canvas_el.get() else {
+        let Some(el) = ui.board_el.get() else {
             return false;
         };
         platform::on_wheel(&el, move |x, y, dx, dy, zoom| {
             if zoom {
-                ui.viewport
-                    .update(|v| v.zoom_at(x, y, (-dy * 0.002).exp().clamp(0.5, 2.0)));
+                ui.glide(|v| v.zoom_at(x, y, (-dy * 0.002).exp().clamp(0.5, 2.0)));
             } else {
-                ui.viewport.update(|v| {
+                ui.glide(|v| {
                     v.x -= dx;
                     v.y -= dy;
                 });
             }
         });
         // First fit, once the canvas has a size.
+        ui.measure();
         ui.zoom_to_fit();
         true
     });
@@ -259,57 +260,129 @@ pub fn Board() -> impl IntoView {
         }
     };
 
-    let transform = move || ui.viewport.with(|v| v.transform());
-    let boundary_ids = move || ui.index.with(|i| i.boundary_ids.clone());
-    let flow_ids = move || ui.index.with(|i| i.flow_ids.clone());
-    let node_ids = move || ui.index.with(|i| i.node_ids.clone());
+    // The drawing is made at `drawn`; the panes' CSS transform shows it at `viewport`.
+    let transform = move || ui.drawn.with(|v| v.transform());
+    let composite = move || ui.viewport.with(|v| ui.drawn.with(|d| v.css_from(*d)));
+    let still =
+        |pick: fn(&Visible) -> &Vec<String>| move || ui.layers.with(|l| pick(&l.still).clone());
+    // Zoomed out, flows are a sketch (canvas::sketch) but for the selected and highlighted ones.
+    let apart = move |id: &str| {
+        ui.selection.with(|s| s.iter().any(|x| x == id))
+            || ui.highlight.with(|h| h.iter().any(|x| x == id))
+    };
+    let still_flows = move || {
+        let detail = ui.detail.get();
+        ui.layers.with(|l| {
+            if detail {
+                l.still.flows.clone()
+            } else {
+                l.still
+                    .flows
+                    .iter()
+                    .filter(|id| apart(id))
+                    .cloned()
+                    .collect()
+            }
+        })
+    };
+    let sketch = Memo::new(move |_| {
+        if ui.detail.get() {
+            return Vec::new();
+        }
+        ui.layers.with(|l| {
+            ui.index.with(|i| {
+                ui.checked.with(|c| {
+                    canvas::sketch(
+                        i,
+                        &l.still.flows,
+                        |id| c.markers.get(id).map(|m| m.worst),
+                        apart,
+                    )
+                })
+            })
+        })
+    });
+    let live =
+        |pick: fn(&Visible) -> &Vec<String>| move || ui.layers.with(|l| pick(&l.live).clone());
     let empty = move || {
         ui.index
             .with(|i| i.node_ids.is_empty() && i.boundary_ids.is_empty())
     };
     let panning = move || ui.space.get() || ui.gesture.with(|g| matches!(g, Gesture::Pan { .. }));
+    // The dot grid, in screen units so that it stays crisp at any zoom.
+    let grid = move || {
+        ui.viewport.with(|v| {
+            let step = canvas::grid_step(v.zoom) * v.zoom;
+            (
+                num(step),
+                num(v.x.rem_euclid(step)),
+                num(v.y.rem_euclid(step)),
+            )
+        })
+    };
 
     view! {
-        <div class="board">
-            <svg
-                data-canvas=""
-                class="canvas"
-                class:panning=panning
-                node_ref=ui.canvas_el
-                role="application"
-                aria-label="Data-flow diagram canvas"
-                on:pointerdown=background_down
-            >
+        <div class="board" class:panning=panning node_ref=ui.board_el>
+            <svg class="grid-layer" class:hidden=move || !ui.snapping.get() aria-hidden="true">
                 <defs>
-                    <pattern id="fm-grid" width="16" height="16" patternUnits="userSpaceOnUse"
-                        patternTransform=transform>
+                    <pattern id="fm-grid" patternUnits="userSpaceOnUse"
+                        width=move || grid().0 height=move || grid().0 x=move || grid().1 y=move || grid().2>
                         <circle cx="1" cy="1" r="1" class="grid-dot" />
                     </pattern>
-                    {["plain", "selected", "highlight", "critical", "high", "medium", "low"]
-                        .into_iter()
-                        .map(|kind| view! {
-                            <marker id=format!("fm-arrow-{kind}") class=format!("arrow arrow-{kind}")
-                                viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7"
-                                orient="auto-start-reverse">
-                                <path d="M0 0L10 5L0 10z" />
-                            </marker>
-                        })
-                        .collect_view()}
                 </defs>
-                <rect class="grid" class:hidden=move || !ui.snapping.get() width="100%" height="100%" fill="url(#fm-grid)" />
-                <g transform=transform>
-                    <g class="boundaries">
-                        <For each=boundary_ids key=|id| id.clone() children=move |id| view! { <BoundaryShape id=id /> } />
-                    </g>
-                    <g class="flows">
-                        <For each=flow_ids key=|id| id.clone() children=move |id| view! { <FlowShape id=id /> } />
-                    </g>
-                    <g class="nodes">
-                        <For each=node_ids key=|id| id.clone() children=move |id| view! { <NodeShape id=id /> } />
-                    </g>
-                    <Overlay />
-                </g>
+                <rect class="grid" width="100%" height="100%" fill="url(#fm-grid)" />
             </svg>
+            <div class="pane" style:transform=composite>
+                <svg
+                    data-canvas=""
+                    class="canvas"
+                    class:far=move || !ui.detail.get()
+                    node_ref=ui.canvas_el
+                    role="application"
+                    aria-label="Data-flow diagram canvas"
+                    on:pointerdown=background_down
+                >
+                    <defs>
+                        {["plain", "selected", "highlight", "critical", "high", "medium", "low"]
+                            .into_iter()
+                            .map(|kind| view! {
+                                <marker id=format!("fm-arrow-{kind}") class=format!("arrow arrow-{kind}")
+                                    viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7"
+                                    orient="auto-start-reverse">
+                                    <path d="M0 0L10 5L0 10z" />
+                                </marker>
+                            })
+                            .collect_view()}
+                    </defs>
+                    <g transform=transform>
+                        <g class="boundaries">
+                            <For each=still(|v| &v.boundaries) key=|id| id.clone() children=move |id| view! { <BoundaryShape id=id /> } />
+                        </g>
+                        <g class="flows">
+                            <g class="flow-sketch">
+                                {move || sketch.get().into_iter().map(|(colour, d)| view! {
+                                    <path class=format!("sev-{colour}") d=d />
+                                }).collect_view()}
+                            </g>
+                            <For each=still_flows key=|id| id.clone() children=move |id| view! { <FlowShape id=id /> } />
+                        </g>
+                        <g class="nodes">
+                            <For each=still(|v| &v.nodes) key=|id| id.clone() children=move |id| view! { <NodeShape id=id /> } />
+                        </g>
+                    </g>
+                </svg>
+            </div>
+            // What a gesture moves, on a layer of its own: a drag redraws this layer only.
+            <div class="pane live" style:transform=composite>
+                <svg class="canvas live-canvas" class:far=move || !ui.detail.get() aria-hidden="true">
+                    <g transform=transform>
+                        <For each=live(|v| &v.boundaries) key=|id| id.clone() children=move |id| view! { <BoundaryShape id=id /> } />
+                        <For each=live(|v| &v.flows) key=|id| id.clone() children=move |id| view! { <FlowShape id=id /> } />
+                        <For each=live(|v| &v.nodes) key=|id| id.clone() children=move |id| view! { <NodeShape id=id /> } />
+                        <Overlay />
+                    </g>
+                </svg>
+            </div>
             {move || empty().then(|| view! {
                 <div class="empty-hint">
                     <p class="empty-title">"Drag a service from the palette, or open a template"</p>
@@ -376,23 +449,33 @@ fn NodeShape(id: String) -> impl IntoView {
     let offset = move || key.with_value(|k| ui.offsets.get(k));
     let selected = move || key.with_value(|k| ui.selected.get(k));
     let marker = move || key.with_value(|k| ui.markers.get(k));
+    // No attribute at rest: thousands of nodes, one attribute fewer each.
     let transform = move || {
         let (dx, dy) = offset();
-        format!("translate({} {})", num(dx), num(dy))
+        (dx != 0.0 || dy != 0.0).then(|| format!("translate({} {})", num(dx), num(dy)))
     };
     view! {
         <g
             data-node=id.clone()
             class="node"
             class:selected=selected
+            data-flag=move || marker().map(|m| m.worst.as_str())
             transform=transform
             on:pointerdown=move |ev| key.with_value(|k| start_move(ui, k, &ev))
             on:dblclick=move |_| ui.renaming.set(Some(key.get_value()))
         >
             {move || {
+                let detail = ui.detail.get();
                 node.get().map(|n| {
                     let class = format!("shape kind-{}", n.kind);
                     let r = n.rect;
+                    let ring = view! {
+                        <rect class="select-ring" x=num(r.x - 4.0) y=num(r.y - 4.0) width=num(r.w + 8.0) height=num(r.h + 8.0) rx="16" />
+                    };
+                    if !detail {
+                        // Zoomed out: the outline alone (its colour tells a finding's severity).
+                        return view! { <path class=class d=n.body.clone() /> {ring} }.into_any();
+                    }
                     let mut y = n.label_y;
                     let lines = n
                         .lines
@@ -406,7 +489,7 @@ fn NodeShape(id: String) -> impl IntoView {
                     view! {
                         <path class=class.clone() d=n.body.clone() />
                         {n.details.iter().map(|d| view! { <path class=format!("{class} detail") d=d.clone() /> }).collect_view()}
-                        <rect class="select-ring" x=num(r.x - 4.0) y=num(r.y - 4.0) width=num(r.w + 8.0) height=num(r.h + 8.0) rx="16" />
+                        {ring}
                         {lines}
                         <text class="node-caption" x=num(n.label_x) y=num(y - 1.0) text-anchor="middle">{n.caption.clone()}</text>
                         <circle
@@ -427,6 +510,7 @@ fn NodeShape(id: String) -> impl IntoView {
                         />
                         {move || marker_view(marker(), r.x + r.w - 4.0, r.y + 2.0)}
                     }
+                    .into_any()
                 })
             }}
         </g>
@@ -480,7 +564,7 @@ fn FlowShape(id: String) -> impl IntoView {
                     end: edge.end,
                     mid: edge.point_at(f.label_t),
                     encrypted: f.encrypted,
-                    label: flow_label(&f.name, &f.chips),
+                    label: f.label.clone(),
                     name: f.name.clone(),
                 })
             })
@@ -540,7 +624,8 @@ fn FlowShape(id: String) -> impl IntoView {
             on:dblclick=move |_| ui.renaming.set(Some(key.get_value()))
         >
             {move || geometry.get().map(|g| {
-                let label = g.label.clone().map(|l| {
+                let detail = ui.detail.get();
+                let label = g.label.clone().filter(|_| detail).map(|l| {
                     let (x0, y0) = (g.mid.x - l.w / 2.0, g.mid.y - l.h / 2.0);
                     view! {
                         <g class="flow-label">
@@ -560,13 +645,14 @@ fn FlowShape(id: String) -> impl IntoView {
                         </g>
                     }
                 });
-                let no_label_marker = g.label.is_none().then(|| {
+                let no_label_marker = (detail && g.label.is_none()).then(|| {
                     let m = g.mid;
                     view! { {move || marker_view(marker.get(), m.x, m.y)} }
                 });
                 view! {
                     <path class="flow-hit" d=g.path.clone() />
-                    <path class="flow-line" class:plain=!g.encrypted d=g.path.clone() marker-end=arrow />
+                    <path class="flow-line" class:plain=!g.encrypted d=g.path.clone()
+                        marker-end=move || detail.then(arrow) />
                     {label}
                     {no_label_marker}
                     {move || selected.get().then(|| view! {
@@ -605,12 +691,18 @@ fn BoundaryShape(id: String) -> impl IntoView {
                 let (Some(r), Some(b)) = (rect.get(), boundary.get()) else {
                     return ().into_any();
                 };
-                let title_w = diagram::bold_width(&b.name, 13.0) + 8.0;
-                view! {
+                let frame = view! {
                     <rect class="boundary-fill" x=num(r.x) y=num(r.y) width=num(r.w) height=num(r.h) rx="14" />
                     <rect class="boundary-frame" x=num(r.x) y=num(r.y) width=num(r.w) height=num(r.h) rx="14" />
                     <rect class="boundary-hit" x=num(r.x) y=num(r.y) width=num(r.w) height=num(r.h) rx="14"
                         on:pointerdown=down />
+                };
+                if !ui.detail.get() {
+                    return frame.into_any();
+                }
+                let title_w = diagram::bold_width(&b.name, 13.0) + 8.0;
+                view! {
+                    {frame}
                     <text class="boundary-title" x=num(r.x + 14.0) y=num(r.y + 21.0)
                         on:pointerdown=down
                         on:dblclick=move |_| ui.renaming.set(Some(key.get_value()))>{b.name.clone()}</text>

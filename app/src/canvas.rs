@@ -92,6 +92,43 @@ impl Viewport {
     pub fn centre(self, width: f64, height: f64) -> Point {
         self.to_canvas(width / 2.0, height / 2.0)
     }
+
+    /// The canvas area a `width` × `height` canvas shows, grown by `margin` canvas sizes on
+    /// every side (what is drawn, so that a pan by compositing finds it drawn).
+    pub fn area(self, width: f64, height: f64, margin: f64) -> Rect {
+        let top_left = self.to_canvas(-margin * width, -margin * height);
+        let bottom_right = self.to_canvas((1.0 + margin) * width, (1.0 + margin) * height);
+        rect_between(top_left, bottom_right)
+    }
+
+    /// The CSS `transform` (origin at the top left) that makes a drawing made at `drawn` look
+    /// as it would at this viewport: pan and zoom by compositing, without drawing again.
+    pub fn css_from(self, drawn: Viewport) -> String {
+        if self == drawn {
+            return "none".to_owned();
+        }
+        let scale = self.zoom / drawn.zoom;
+        format!(
+            "translate({:.2}px, {:.2}px) scale({:.5})",
+            self.x - drawn.x * scale,
+            self.y - drawn.y * scale,
+            scale
+        )
+    }
+}
+
+/// Below this zoom the canvas leaves out what cannot be read at that size: node and boundary
+/// texts, flow labels, arrowheads, finding markers (their severity still colours the shapes).
+pub const DETAIL_ZOOM: f64 = 0.4;
+
+/// The spacing of the grid's dots on screen: the snapping grid, or a multiple of it by powers
+/// of 4 when zoomed out, so that dots stay at least 10 pixels apart.
+pub fn grid_step(zoom: f64) -> f64 {
+    let mut step = GRID;
+    while step * zoom < 10.0 && step < 1.0e6 {
+        step *= 4.0;
+    }
+    step
 }
 
 /// A node as drawn (without any drag offset).
@@ -100,6 +137,7 @@ pub struct NodeView {
     pub id: String,
     pub kind: NodeKind,
     pub name: String,
+    pub technology: Option<String>,
     pub rect: Rect,
     pub body: String,
     pub details: Vec<String>,
@@ -121,6 +159,8 @@ pub struct FlowView {
     /// Data class ids with their tier.
     pub chips: Vec<(String, u8)>,
     pub bend: f64,
+    /// The label's layout (name and chips), when there is something to show.
+    pub label: Option<FlowLabel>,
     /// Where along the line the label sits (0 start, 1 end), chosen to avoid boxes and other
     /// labels as the SVG export does.
     pub label_t: f64,
@@ -135,8 +175,8 @@ pub struct BoundaryView {
     pub depth: usize,
 }
 
-/// Everything drawn, by id, with the drawing order. Rebuilt once per model change; each
-/// element's view then reads its own entry.
+/// Everything drawn, by id, with the drawing order. Rebuilt on every model change (reusing
+/// the text layout of what did not change); each element's view then reads its own entry.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     pub node_ids: Vec<String>,
@@ -151,7 +191,14 @@ pub struct Index {
 const BOLD_12: f64 = 12.0 * 1.08;
 
 impl Index {
+    #[cfg(test)]
     pub fn of(model: &Model) -> Index {
+        Index::update(model, None)
+    }
+
+    /// The index of `model`, taking the views of nodes and the labels of flows whose text and
+    /// place did not change from `previous` (text layout is most of the cost of a rebuild).
+    pub fn update(model: &Model, previous: Option<&Index>) -> Index {
         let scene = diagram::scene(model);
         let taxonomy = Taxonomy::of(model);
         let mut index = Index {
@@ -175,7 +222,14 @@ impl Index {
         for placed in &scene.nodes {
             let n = &model.nodes[placed.index];
             index.node_ids.push(n.id.clone());
-            index.nodes.insert(n.id.clone(), node_view(n, placed.rect));
+            let kept = previous.and_then(|p| p.nodes.get(&n.id)).filter(|v| {
+                v.rect == placed.rect
+                    && v.kind == n.kind
+                    && v.name == n.name
+                    && v.technology == n.technology
+            });
+            let view = kept.cloned().unwrap_or_else(|| node_view(n, placed.rect));
+            index.nodes.insert(n.id.clone(), view);
         }
         let bends = bends(model);
         for placed in &scene.flows {
@@ -188,7 +242,11 @@ impl Index {
                     let tier = taxonomy.index(id).map_or(0, |c| taxonomy.class(c).tier);
                     (id.clone(), tier)
                 })
-                .collect();
+                .collect::<Vec<_>>();
+            let label = match previous.and_then(|p| p.flows.get(&f.id)) {
+                Some(v) if v.name == f.name && v.chips == chips => v.label.clone(),
+                _ => flow_label(&f.name, &chips),
+            };
             index.flows.insert(
                 f.id.clone(),
                 FlowView {
@@ -199,29 +257,65 @@ impl Index {
                     encrypted: f.encrypted,
                     chips,
                     bend: bends.get(f.id.as_str()).copied().unwrap_or(0.0),
+                    label,
                     label_t: 0.5,
                 },
             );
         }
         // Labels avoid the boxes and the labels placed before them.
-        let mut obstacles: Vec<Rect> = scene
-            .nodes
-            .iter()
-            .map(|n| diagram::inflate(n.rect, 3.0))
-            .collect();
+        let mut obstacles = Obstacles::default();
+        for n in &scene.nodes {
+            obstacles.insert(diagram::inflate(n.rect, 3.0));
+        }
         for placed in &scene.flows {
             let id = &model.flows[placed.index].id;
             let Some(view) = index.flows.get_mut(id) else {
                 continue;
             };
-            let Some(label) = flow_label(&view.name, &view.chips) else {
+            let Some(label) = &view.label else {
                 continue;
             };
-            let (t, rect) = label_spot(&placed.edge, label.w, label.h, &obstacles);
+            let (t, rect) = obstacles.place_label(&placed.edge, label.w, label.h);
             view.label_t = t;
-            obstacles.push(diagram::inflate(rect, 2.0));
+            obstacles.insert(diagram::inflate(rect, 2.0));
         }
         index
+    }
+
+    /// What lies in (or reaches into) a canvas area, in drawing order.
+    pub fn within(&self, area: Rect) -> Visible {
+        let meets = |r: Rect| {
+            diagram::overlap_area(r, area) > 0.0 || contains(area, Point { x: r.x, y: r.y })
+        };
+        let node_rect = |id: &str| self.nodes.get(id).map(|n| n.rect);
+        Visible {
+            nodes: self
+                .node_ids
+                .iter()
+                .filter(|id| meets(self.nodes[*id].rect))
+                .cloned()
+                .collect(),
+            flows: self
+                .flow_ids
+                .iter()
+                .filter(|id| {
+                    let f = &self.flows[*id];
+                    match (node_rect(&f.from), node_rect(&f.to)) {
+                        (Some(a), Some(b)) => {
+                            meets(diagram::inflate(diagram::union(a, b), FLOW_REACH))
+                        }
+                        _ => false,
+                    }
+                })
+                .cloned()
+                .collect(),
+            boundaries: self
+                .boundary_ids
+                .iter()
+                .filter(|id| meets(self.boundaries[*id].rect))
+                .cloned()
+                .collect(),
+        }
     }
 
     /// The top-most node under a canvas point.
@@ -277,6 +371,169 @@ impl Index {
     }
 }
 
+/// The ids of what is drawn, by layer.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Visible {
+    pub nodes: Vec<String>,
+    pub flows: Vec<String>,
+    pub boundaries: Vec<String>,
+}
+
+/// What is drawn where: `still` on the canvas (what is in or near the view), `live` on the layer
+/// above it (what a gesture moves, wherever it is), so that a drag redraws only that layer.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Layers {
+    pub still: Visible,
+    pub live: Visible,
+}
+
+impl Layers {
+    /// `live` ids are nodes, boundaries and flows; the flows attached to live nodes are live too.
+    pub fn of(index: &Index, area: Rect, live: &HashSet<String>) -> Layers {
+        let in_view = index.within(area);
+        if live.is_empty() {
+            return Layers {
+                still: in_view,
+                live: Visible::default(),
+            };
+        }
+        let live_flow = |id: &String| {
+            live.contains(id)
+                || index
+                    .flows
+                    .get(id)
+                    .is_some_and(|f| live.contains(&f.from) || live.contains(&f.to))
+        };
+        let pick = |ids: &[String], keep: &dyn Fn(&String) -> bool| -> Vec<String> {
+            ids.iter().filter(|id| keep(id)).cloned().collect()
+        };
+        Layers {
+            still: Visible {
+                nodes: pick(&in_view.nodes, &|id| !live.contains(id)),
+                flows: pick(&in_view.flows, &|id| !live_flow(id)),
+                boundaries: pick(&in_view.boundaries, &|id| !live.contains(id)),
+            },
+            live: Visible {
+                nodes: pick(&index.node_ids, &|id| live.contains(id)),
+                flows: pick(&index.flow_ids, &live_flow),
+                boundaries: pick(&index.boundary_ids, &|id| live.contains(id)),
+            },
+        }
+    }
+}
+
+/// Zoomed out, the flows of the canvas are drawn as a sketch: one path per colour (the worst
+/// severity of a flow's open findings, or none) instead of an element per flow, which is most
+/// of the canvas's elements. A flow in `apart` (selected, highlighted) is left out of the
+/// sketch and drawn as its own element. Returns (severity or "plain", path data).
+pub fn sketch(
+    index: &Index,
+    ids: &[String],
+    worst: impl Fn(&str) -> Option<flowmap_core::Severity>,
+    apart: impl Fn(&str) -> bool,
+) -> Vec<(&'static str, String)> {
+    let mut paths: BTreeMap<&'static str, String> = BTreeMap::new();
+    for id in ids {
+        if apart(id) {
+            continue;
+        }
+        let Some(f) = index.flows.get(id) else {
+            continue;
+        };
+        let (Some(from), Some(to)) = (index.nodes.get(&f.from), index.nodes.get(&f.to)) else {
+            continue;
+        };
+        let colour = worst(id).map_or("plain", |s| s.as_str());
+        paths
+            .entry(colour)
+            .or_default()
+            .push_str(&flow_edge(from.rect, to.rect, f.bend).path());
+    }
+    paths.into_iter().collect()
+}
+
+/// How far a flow's drawing (its bend and its label) reaches beyond the box around its ends.
+const FLOW_REACH: f64 = 140.0;
+
+/// Rectangles bucketed in a coarse grid, so that placing a label looks at its neighbourhood
+/// instead of at every box and label placed so far.
+#[derive(Default)]
+struct Obstacles {
+    rects: Vec<Rect>,
+    cells: HashMap<(i64, i64), Vec<usize>>,
+}
+
+const OBSTACLE_CELL: f64 = 128.0;
+
+impl Obstacles {
+    fn cells(r: Rect) -> impl Iterator<Item = (i64, i64)> {
+        let cell = |v: f64| (v / OBSTACLE_CELL).floor() as i64;
+        let (x0, x1) = (cell(r.x), cell(r.x + r.w));
+        let (y0, y1) = (cell(r.y), cell(r.y + r.h));
+        (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
+    }
+
+    fn insert(&mut self, r: Rect) {
+        let at = self.rects.len();
+        self.rects.push(r);
+        for cell in Self::cells(r) {
+            self.cells.entry(cell).or_default().push(at);
+        }
+    }
+
+    /// The rectangles overlapping `area`, in the order they were inserted.
+    fn near(&self, area: Rect) -> Vec<Rect> {
+        let mut found: Vec<usize> = Self::cells(area)
+            .filter_map(|cell| self.cells.get(&cell))
+            .flatten()
+            .copied()
+            .filter(|&i| diagram::overlap_area(area, self.rects[i]) > 0.0)
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().map(|i| self.rects[i]).collect()
+    }
+
+    /// Where a label of `w` × `h` goes along an edge: the parameter and the rectangle. The
+    /// spots of `diagram::place_label`, tried in its order: the first free of the obstacles
+    /// that reach the edge ([`label_reach`]), else the least covered.
+    fn place_label(&self, edge: &Edge, w: f64, h: f64) -> (f64, Rect) {
+        let reach = label_reach(edge, w, h);
+        let mut best: Option<(f64, f64, Rect)> = None;
+        for t in LABEL_SPOTS {
+            let at = edge.point_at(t);
+            let rect = Rect {
+                x: at.x - w / 2.0,
+                y: at.y - h / 2.0,
+                w,
+                h,
+            };
+            let overlap: f64 = self
+                .near(rect)
+                .into_iter()
+                .filter(|o| diagram::overlap_area(reach, *o) > 0.0)
+                .map(|o| diagram::overlap_area(rect, o))
+                .sum();
+            if overlap == 0.0 {
+                return (t, rect);
+            }
+            if best.is_none_or(|(least, _, _)| overlap < least) {
+                best = Some((overlap, t, rect));
+            }
+        }
+        let (_, t, rect) = best.expect("spots were tried");
+        (t, rect)
+    }
+}
+
+/// Where along an edge a label may sit, in the order tried (as `diagram::place_label`).
+const LABEL_SPOTS: [f64; 7] = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78];
+
+/// Where a label of `w` × `h` can land on an edge: the obstacles outside it do not matter.
+fn label_reach(edge: &Edge, w: f64, h: f64) -> Rect {
+    diagram::inflate(rect_between(edge.start, edge.end), w.max(h))
+}
+
 pub fn contains(r: Rect, at: Point) -> bool {
     at.x >= r.x && at.x <= r.x + r.w && at.y >= r.y && at.y <= r.y + r.h
 }
@@ -315,6 +572,7 @@ fn node_view(n: &flowmap_core::Node, rect: Rect) -> NodeView {
         id: n.id.clone(),
         kind: n.kind,
         name: n.name.clone(),
+        technology: n.technology.clone(),
         rect,
         body: outline.body,
         details: outline.details,
@@ -352,49 +610,6 @@ fn bends(model: &Model) -> HashMap<&str, f64> {
         }
     }
     bends
-}
-
-/// Where a label of `w` × `h` goes along an edge: the parameter and the rectangle (the first
-/// spot free of obstacles, else the least covered; the same spots as `diagram::place_label`).
-pub fn label_spot(edge: &Edge, w: f64, h: f64, obstacles: &[Rect]) -> (f64, Rect) {
-    let mut best: Option<(f64, f64, Rect)> = None;
-    let span = diagram::union(
-        Rect {
-            x: edge.start.x,
-            y: edge.start.y,
-            w: 0.0,
-            h: 0.0,
-        },
-        Rect {
-            x: edge.end.x,
-            y: edge.end.y,
-            w: 0.0,
-            h: 0.0,
-        },
-    );
-    let near: Vec<Rect> = obstacles
-        .iter()
-        .copied()
-        .filter(|o| diagram::overlap_area(diagram::inflate(span, w.max(h)), *o) > 0.0)
-        .collect();
-    for t in [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78] {
-        let at = edge.point_at(t);
-        let rect = Rect {
-            x: at.x - w / 2.0,
-            y: at.y - h / 2.0,
-            w,
-            h,
-        };
-        let overlap: f64 = near.iter().map(|o| diagram::overlap_area(rect, *o)).sum();
-        if overlap == 0.0 {
-            return (t, rect);
-        }
-        if best.is_none_or(|(least, _, _)| overlap < least) {
-            best = Some((overlap, t, rect));
-        }
-    }
-    let (_, t, rect) = best.expect("spots were tried");
-    (t, rect)
 }
 
 /// The line of a flow between two (possibly moved) boxes.
@@ -596,6 +811,24 @@ pub enum Gesture {
     },
 }
 
+impl Gesture {
+    /// What the gesture moves or reshapes, drawn on the live layer while it lasts: the moving
+    /// set once the pointer has moved (a click moves nothing, and double-clicks find their
+    /// element where it was), the flow being reconnected, the boundary being resized.
+    pub fn live(&self) -> HashSet<String> {
+        match self {
+            Gesture::Move {
+                moving,
+                moved: true,
+                ..
+            } => moving.clone(),
+            Gesture::Reconnect { flow, .. } => HashSet::from([flow.clone()]),
+            Gesture::Resize { id, .. } => HashSet::from([id.clone()]),
+            _ => HashSet::new(),
+        }
+    }
+}
+
 /// The palette: node kinds and the boundary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PaletteItem {
@@ -739,6 +972,177 @@ mod tests {
         assert!(index.node_at(centre).is_some());
         let all = index.inside(diagram::inflate(index.bounds, 10.0));
         assert_eq!(all.len(), model.nodes.len() + model.boundaries.len());
+    }
+
+    /// Label placement against every obstacle, as it was before the grid: the reference.
+    fn label_spot(edge: &Edge, w: f64, h: f64, obstacles: &[Rect]) -> (f64, Rect) {
+        let reach = label_reach(edge, w, h);
+        let near: Vec<Rect> = obstacles
+            .iter()
+            .copied()
+            .filter(|o| diagram::overlap_area(reach, *o) > 0.0)
+            .collect();
+        let mut best: Option<(f64, f64, Rect)> = None;
+        for t in LABEL_SPOTS {
+            let at = edge.point_at(t);
+            let rect = Rect {
+                x: at.x - w / 2.0,
+                y: at.y - h / 2.0,
+                w,
+                h,
+            };
+            let overlap: f64 = near.iter().map(|o| diagram::overlap_area(rect, *o)).sum();
+            if overlap == 0.0 {
+                return (t, rect);
+            }
+            if best.is_none_or(|(least, _, _)| overlap < least) {
+                best = Some((overlap, t, rect));
+            }
+        }
+        let (_, t, rect) = best.unwrap();
+        (t, rect)
+    }
+
+    #[test]
+    fn labels_land_where_a_search_of_every_obstacle_puts_them() {
+        let spec = flowmap_core::generate::GenerateSpec::new(300);
+        let model = flowmap_core::generate::generate(&spec);
+        let index = Index::of(&model);
+        let scene = diagram::scene(&model);
+        let mut obstacles: Vec<Rect> = scene
+            .nodes
+            .iter()
+            .map(|n| diagram::inflate(n.rect, 3.0))
+            .collect();
+        let mut moved = 0;
+        for placed in &scene.flows {
+            let view = &index.flows[&model.flows[placed.index].id];
+            let Some(label) = flow_label(&view.name, &view.chips) else {
+                continue;
+            };
+            let (t, rect) = label_spot(&placed.edge, label.w, label.h, &obstacles);
+            assert_eq!(view.label_t, t, "flow {}", view.id);
+            moved += usize::from(t != 0.5);
+            obstacles.push(diagram::inflate(rect, 2.0));
+        }
+        assert!(moved > 0, "some labels had to dodge");
+    }
+
+    #[test]
+    fn an_updated_index_equals_a_fresh_one() {
+        let model = example();
+        let before = Index::of(&model);
+        let first = model.nodes[0].id.clone();
+        let moved = ops::move_by(&model, std::slice::from_ref(&first), 48.0, 16.0);
+        let mut renamed = moved.clone();
+        renamed.nodes[1].name = "A much longer name that wraps onto two lines".into();
+        renamed.flows[0].name = "renamed".into();
+        for next in [&moved, &renamed] {
+            let updated = Index::update(next, Some(&before));
+            assert_eq!(updated, Index::of(next));
+        }
+        assert_ne!(Index::of(&moved), before);
+    }
+
+    #[test]
+    fn the_sketch_draws_each_flow_once_by_colour() {
+        let model = example();
+        let index = Index::of(&model);
+        let first = index.flow_ids[0].clone();
+        let paths = sketch(
+            &index,
+            &index.flow_ids,
+            |id| (id == first).then_some(flowmap_core::Severity::High),
+            |_| false,
+        );
+        let colours: Vec<&str> = paths.iter().map(|p| p.0).collect();
+        assert_eq!(colours, vec!["high", "plain"]);
+        let segments = |d: &str| d.matches('M').count();
+        assert_eq!(segments(&paths[0].1), 1);
+        assert_eq!(segments(&paths[1].1), index.flow_ids.len() - 1);
+        let apart = sketch(&index, &index.flow_ids, |_| None, |id| id == first);
+        assert_eq!(segments(&apart[0].1), index.flow_ids.len() - 1);
+    }
+
+    #[test]
+    fn only_what_is_near_the_view_is_drawn() {
+        let model = example();
+        let index = Index::of(&model);
+        let all = index.within(diagram::inflate(index.bounds, 10.0));
+        assert_eq!(all.nodes, index.node_ids);
+        assert_eq!(all.flows, index.flow_ids);
+        assert_eq!(all.boundaries, index.boundary_ids);
+        let first = index.nodes[&index.node_ids[0]].rect;
+        let corner = index.within(Rect {
+            w: 1.0,
+            h: 1.0,
+            ..first
+        });
+        assert!(corner.nodes.contains(&index.node_ids[0]));
+        assert!(corner.nodes.len() < index.node_ids.len());
+        let far = Rect {
+            x: -1.0e6,
+            y: -1.0e6,
+            w: 10.0,
+            h: 10.0,
+        };
+        assert_eq!(index.within(far), Visible::default());
+    }
+
+    #[test]
+    fn a_gesture_lifts_what_it_moves_and_their_flows() {
+        let model = example();
+        let index = Index::of(&model);
+        let area = diagram::inflate(index.bounds, 10.0);
+        let node = index.node_ids[0].clone();
+        let layers = Layers::of(&index, area, &HashSet::from([node.clone()]));
+        assert_eq!(layers.live.nodes, vec![node.clone()]);
+        let attached: Vec<&String> = index
+            .flow_ids
+            .iter()
+            .filter(|f| index.flows[*f].from == node || index.flows[*f].to == node)
+            .collect();
+        assert_eq!(layers.live.flows.iter().collect::<Vec<_>>(), attached);
+        // Every element is drawn exactly once.
+        assert_eq!(layers.still.nodes.len() + 1, index.node_ids.len());
+        assert_eq!(
+            layers.still.flows.len() + layers.live.flows.len(),
+            index.flow_ids.len()
+        );
+        // A press without a move lifts nothing.
+        let press = Gesture::Move {
+            moving: HashSet::from([node]),
+            ids: Vec::new(),
+            start: Point { x: 0.0, y: 0.0 },
+            dx: 0.0,
+            dy: 0.0,
+            moved: false,
+            narrow_to: None,
+        };
+        assert!(press.live().is_empty());
+    }
+
+    #[test]
+    fn a_composited_view_matches_the_drawn_one() {
+        let drawn = Viewport {
+            x: 10.0,
+            y: 20.0,
+            zoom: 0.5,
+        };
+        assert_eq!(drawn.css_from(drawn), "none");
+        let mut now = drawn;
+        now.zoom_at(300.0, 200.0, 2.0);
+        now.x += 15.0;
+        // A point drawn at `drawn` lands, after the CSS transform, where `now` puts it.
+        let p = Point { x: 123.0, y: 45.0 };
+        let (sx, sy) = (p.x * drawn.zoom + drawn.x, p.y * drawn.zoom + drawn.y);
+        let scale = now.zoom / drawn.zoom;
+        let (tx, ty) = (now.x - drawn.x * scale, now.y - drawn.y * scale);
+        assert!((sx * scale + tx - (p.x * now.zoom + now.x)).abs() < 1e-9);
+        assert!((sy * scale + ty - (p.y * now.zoom + now.y)).abs() < 1e-9);
+        assert!(now.css_from(drawn).starts_with("translate("));
+        assert_eq!(grid_step(1.0), GRID);
+        assert_eq!(grid_step(0.1), GRID * 16.0);
     }
 
     #[test]

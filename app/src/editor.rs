@@ -27,6 +27,8 @@ pub struct Document {
     model: Model,
     history: History,
     revision: u64,
+    /// Increments on every change that is not only layout: what checks depend on.
+    semantic: u64,
 }
 
 impl Document {
@@ -36,6 +38,7 @@ impl Document {
             model: with_layout(model),
             history: History::default(),
             revision: 0,
+            semantic: 0,
         }
     }
 
@@ -45,6 +48,22 @@ impl Document {
 
     pub fn revision(&self) -> u64 {
         self.revision
+    }
+
+    /// Like [`Self::revision`], but a step that only moves or resizes things leaves it alone:
+    /// findings computed at one semantic revision hold for all its revisions.
+    pub fn semantic_revision(&self) -> u64 {
+        self.semantic
+    }
+
+    fn changed(&mut self, changed: bool) -> bool {
+        if changed {
+            self.revision += 1;
+            if !self.history.last_layout_only() {
+                self.semantic += 1;
+            }
+        }
+        changed
     }
 
     pub fn can_undo(&self) -> bool {
@@ -59,26 +78,17 @@ impl Document {
     /// history step. Returns false when nothing changed.
     pub fn commit(&mut self, edited: Model) -> bool {
         let changed = self.history.commit(&mut self.model, edited);
-        if changed {
-            self.revision += 1;
-        }
-        changed
+        self.changed(changed)
     }
 
     pub fn undo(&mut self) -> bool {
         let changed = self.history.undo(&mut self.model);
-        if changed {
-            self.revision += 1;
-        }
-        changed
+        self.changed(changed)
     }
 
     pub fn redo(&mut self) -> bool {
         let changed = self.history.redo(&mut self.model);
-        if changed {
-            self.revision += 1;
-        }
-        changed
+        self.changed(changed)
     }
 
     /// Starts a gesture: commits until [`Self::end_gesture`] are one undo step.
@@ -97,6 +107,7 @@ impl Document {
         let model = with_layout(model);
         if self.history.commit(&mut self.model, model) {
             self.revision += 1;
+            self.semantic += 1;
         }
     }
 
@@ -105,6 +116,7 @@ impl Document {
         self.model = with_layout(model);
         self.history = History::default();
         self.revision += 1;
+        self.semantic += 1;
     }
 }
 
@@ -143,6 +155,12 @@ impl EditorState {
         self.doc.with(Document::revision)
     }
 
+    /// Increments on every change a check can see (not on moves). Reactive, but notifies on
+    /// every model change: read it through a `Memo` to re-run only when it moves.
+    pub fn semantic_revision(&self) -> u64 {
+        self.doc.with(Document::semantic_revision)
+    }
+
     pub fn revision_untracked(&self) -> u64 {
         self.doc.with_untracked(Document::revision)
     }
@@ -177,7 +195,6 @@ impl EditorState {
         self.doc.with(f)
     }
 
-    #[allow(dead_code)] // API for other modules (see the module docs).
     pub fn with_doc_untracked<R>(&self, f: impl FnOnce(&Document) -> R) -> R {
         self.doc.with_untracked(f)
     }
@@ -215,6 +232,25 @@ mod tests {
         assert!(doc.model().nodes.is_empty());
         assert!(doc.redo());
         assert_eq!(doc.model().nodes.len(), 1);
+    }
+
+    #[test]
+    fn moves_leave_the_semantic_revision_alone() {
+        let mut doc = Document::new(Model::default());
+        let (next, id) = ops::add_node(doc.model(), NodeKind::Service, Point { x: 0.0, y: 0.0 });
+        doc.commit(next);
+        let semantic = doc.semantic_revision();
+        let moved = ops::move_by(doc.model(), std::slice::from_ref(&id), 32.0, 0.0);
+        assert!(doc.commit(moved));
+        assert_eq!(doc.semantic_revision(), semantic);
+        assert!(doc.undo());
+        assert_eq!(doc.semantic_revision(), semantic);
+        assert!(doc.undo());
+        assert_eq!(
+            doc.semantic_revision(),
+            semantic + 1,
+            "removing the node is seen"
+        );
     }
 
     #[test]

@@ -56,16 +56,18 @@ impl<T: Clone + PartialEq + Default + Send + Sync + 'static> Keyed<T> {
         }
     }
 
-    /// Sets the value for `id` from a reference, cloning only when it changed.
-    pub fn set_ref(&self, id: &str, value: &T) {
-        let signal = self.signal(id);
-        if signal.with_untracked(|v| v != value) {
-            signal.set(value.clone());
-        }
-    }
-
     /// Ids that have a signal.
     pub fn ids(&self) -> Vec<String> {
         self.map.with_value(|m| m.keys().cloned().collect())
+    }
+}
+
+impl<T: Clone + PartialEq + Send + Sync + 'static> Keyed<Option<T>> {
+    /// Sets `Some(value)` for `id`, cloning only when it changed.
+    pub fn set_some(&self, id: &str, value: &T) {
+        let signal = self.signal(id);
+        if signal.with_untracked(|v| v.as_ref() != Some(value)) {
+            signal.set(Some(value.clone()));
+        }
     }
 }

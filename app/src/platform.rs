@@ -123,6 +123,14 @@ pub fn on_wheel(el: &web_sys::Element, f: impl Fn(f64, f64, f64, f64, bool) + 's
     handler.forget();
 }
 
+/// Runs `f` after the next frame is drawn: from an animation-frame callback (just before that
+/// frame's rendering), a zero-delay timeout (a task after it).
+pub fn after_next_paint(f: impl FnOnce() + 'static) {
+    leptos::prelude::request_animation_frame(move || {
+        leptos::prelude::set_timeout(f, std::time::Duration::ZERO);
+    });
+}
+
 /// True when a key event comes from a text field (shortcuts must not fire while typing).
 pub fn typing_in_field(ev: &web_sys::KeyboardEvent) -> bool {
     ev.target()

@@ -5,13 +5,13 @@
 use flowmap_core::edit::ops::{self, Clipboard};
 use flowmap_core::{Model, Point};
 use leptos::ev;
-use leptos::html::Input;
+use leptos::html::{Div, Input};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::board::Board;
 use crate::canvas::{
-    self, BoundaryView, FlowView, Gesture, Index, NodeView, PaletteItem, Viewport,
+    self, BoundaryView, FlowView, Gesture, Index, Layers, NodeView, PaletteItem, Viewport,
 };
 use crate::editor::EditorState;
 use crate::inspector::Inspector;
@@ -38,10 +38,26 @@ pub enum Dialog {
 pub struct Ui {
     pub editor: EditorState,
     pub selection: RwSignal<Vec<String>>,
+    /// Where the user looks: pan and zoom, in effect at once.
     pub viewport: RwSignal<Viewport>,
+    /// The viewport the canvas is drawn at. During a wheel or drag pan `viewport` runs ahead
+    /// and the drawing follows by compositing (a CSS transform, [`Viewport::css_from`]); it is
+    /// drawn again at `viewport` once the gesture rests ([`Ui::glide`]).
+    pub drawn: RwSignal<Viewport>,
+    gliding: StoredValue<Option<TimeoutHandle>>,
+    /// The canvas size in pixels, for what is in view.
+    pub size: RwSignal<(f64, f64)>,
+    /// What is drawn: the elements in or near the view, on the canvas or, while a gesture moves
+    /// them, on the layer above it.
+    pub layers: Memo<Layers>,
+    /// Zoomed in enough to draw texts, labels and markers ([`canvas::DETAIL_ZOOM`]).
+    pub detail: Memo<bool>,
     pub gesture: RwSignal<Gesture>,
     pub index: Memo<Index>,
-    pub checked: Memo<Checked>,
+    /// The findings of the model as of its last check (see [`Ui::schedule_check`]).
+    pub checked: RwSignal<Checked>,
+    /// The semantic revision `checked` was computed at.
+    checked_at: StoredValue<u64>,
     /// Flows of the witness path of the finding being looked at.
     pub highlight: RwSignal<Vec<String>>,
     /// The finding whose details are open.
@@ -55,8 +71,9 @@ pub struct Ui {
     pub failure: RwSignal<Option<Failure>>,
     pub dark: RwSignal<bool>,
     pub clipboard: StoredValue<Option<Clipboard>>,
-    /// Canvas size in screen pixels (updated on pointer events and fits).
     pub canvas_el: NodeRef<leptos::svg::Svg>,
+    /// The board: the canvas's untransformed box, for screen ↔ canvas coordinates.
+    pub board_el: NodeRef<Div>,
     pub file_input: NodeRef<Input>,
     // Per-element state (see keyed.rs): what each canvas element reads, so that a change
     // notifies only the elements it touches.
@@ -76,16 +93,35 @@ pub struct Ui {
 
 impl Ui {
     fn new(editor: EditorState) -> Ui {
-        let index = Memo::new(move |_| editor.with_model(Index::of));
-        let checked =
-            Memo::new(move |_| editor.with_model(|m| session::check(m, Some(platform::today()))));
+        let index = Memo::new(move |previous: Option<&Index>| {
+            editor.with_model(|m| Index::update(m, previous))
+        });
+        let checked = RwSignal::new(
+            editor.with_model_untracked(|m| session::check(m, Some(platform::today()))),
+        );
+        let drawn = RwSignal::new(Viewport::default());
+        let size = RwSignal::new((1000.0, 700.0));
+        let gesture = RwSignal::new(Gesture::Idle);
+        // What a gesture moves (only what changes then: not on every pointer move).
+        let live = Memo::new(move |_| gesture.with(Gesture::live));
+        let layers = Memo::new(move |_| {
+            let (w, h) = size.get();
+            let area = drawn.with(|v| v.area(w, h, VIEW_MARGIN));
+            live.with(|live| index.with(|i| Layers::of(i, area, live)))
+        });
         Ui {
             editor,
             selection: RwSignal::new(Vec::new()),
             viewport: RwSignal::new(Viewport::default()),
-            gesture: RwSignal::new(Gesture::Idle),
+            drawn,
+            gliding: StoredValue::new(None),
+            size,
+            layers,
+            detail: Memo::new(move |_| drawn.with(|v| v.zoom >= canvas::DETAIL_ZOOM)),
+            gesture,
             index,
             checked,
+            checked_at: StoredValue::new(editor.with_doc_untracked(|d| d.semantic_revision())),
             highlight: RwSignal::new(Vec::new()),
             expanded: RwSignal::new(None),
             snapping: RwSignal::new(true),
@@ -96,6 +132,7 @@ impl Ui {
             dark: RwSignal::new(platform::prefers_dark()),
             clipboard: StoredValue::new(None),
             canvas_el: NodeRef::new(),
+            board_el: NodeRef::new(),
             file_input: NodeRef::new(),
             node_views: Keyed::new(),
             flow_views: Keyed::new(),
@@ -112,16 +149,23 @@ impl Ui {
     /// Keeps the per-element signals in step with their sources.
     fn sync_elements(&self) {
         let ui = *self;
+        // Outside a glide the drawing follows the viewport at once.
+        Effect::new(move |_| {
+            let v = ui.viewport.get();
+            if ui.gliding.with_value(Option::is_none) {
+                ui.drawn.set(v);
+            }
+        });
         Effect::new(move |_| {
             ui.index.with(|i| {
                 for (id, v) in &i.nodes {
-                    ui.node_views.set_ref(id, &Some(v.clone()));
+                    ui.node_views.set_some(id, v);
                 }
                 for (id, v) in &i.flows {
-                    ui.flow_views.set_ref(id, &Some(v.clone()));
+                    ui.flow_views.set_some(id, v);
                 }
                 for (id, v) in &i.boundaries {
-                    ui.boundary_views.set_ref(id, &Some(v.clone()));
+                    ui.boundary_views.set_some(id, v);
                 }
                 for id in ui.node_views.ids() {
                     if !i.nodes.contains_key(&id) {
@@ -172,6 +216,31 @@ impl Ui {
         });
     }
 
+    /// Checks the model again after every change a check can see (moving things changes no
+    /// finding: the semantic revision stays), once the frame that shows the change is drawn:
+    /// an edit is on screen at once and its findings follow in the next task.
+    fn schedule_check(&self) {
+        let ui = *self;
+        let semantic = Memo::new(move |_| ui.editor.semantic_revision());
+        Effect::new(move |_| {
+            if semantic.get() != ui.checked_at.get_value() {
+                platform::after_next_paint(move || ui.check_now());
+            }
+        });
+    }
+
+    /// Checks the model now, unless its findings are current.
+    pub fn check_now(&self) {
+        let semantic = self.editor.with_doc_untracked(|d| d.semantic_revision());
+        if self.checked_at.try_get_value() != Some(semantic) {
+            let checked = self
+                .editor
+                .with_model_untracked(|m| session::check(m, Some(platform::today())));
+            self.checked_at.set_value(semantic);
+            self.checked.set(checked);
+        }
+    }
+
     /// Ends a gesture's transient display (offsets, dragged ends, resize frames).
     pub fn clear_transient(&self, gesture: &Gesture) {
         match gesture {
@@ -205,12 +274,41 @@ impl Ui {
         }
     }
 
-    /// The canvas element's box in the page: left, top, width, height.
+    /// The canvas's box in the page (the board's: the canvas itself moves while gliding):
+    /// left, top, width, height.
     pub fn canvas_box(&self) -> (f64, f64, f64, f64) {
-        self.canvas_el
+        self.board_el
             .get_untracked()
             .map(|el| platform::element_rect(&el))
             .unwrap_or((0.0, 0.0, 1000.0, 700.0))
+    }
+
+    /// Takes the canvas size from the page (mount, window resize).
+    pub fn measure(&self) {
+        let (_, _, w, h) = self.canvas_box();
+        if self.size.get_untracked() != (w, h) {
+            self.size.set((w, h));
+        }
+    }
+
+    /// Pans or zooms in a gesture (wheel, drag to pan): the view changes at once by
+    /// compositing, and the canvas is drawn at it when the gesture has rested [`GLIDE_REST`] ms.
+    pub fn glide(&self, f: impl FnOnce(&mut Viewport)) {
+        let ui = *self;
+        self.gliding.update_value(|timer| {
+            if let Some(t) = timer.take() {
+                t.clear();
+            }
+            *timer = set_timeout_with_handle(move || ui.settle(), GLIDE_REST).ok();
+        });
+        self.viewport.update(f);
+    }
+
+    fn settle(&self) {
+        self.gliding.update_value(|timer| {
+            timer.take();
+        });
+        self.drawn.set(self.viewport.get_untracked());
     }
 
     /// A page point in canvas units.
@@ -383,6 +481,13 @@ impl Ui {
     }
 }
 
+/// How long a wheel or pan gesture rests before the canvas is drawn at its view.
+const GLIDE_REST: std::time::Duration = std::time::Duration::from_millis(150);
+
+/// What is drawn around the view, in view sizes on every side: a pan by compositing of up to
+/// half a view finds the canvas drawn.
+const VIEW_MARGIN: f64 = 0.5;
+
 /// Reads a picked file and opens it.
 fn load_file(file: PickedFile, ui: Ui) {
     let name = file.name();
@@ -402,6 +507,7 @@ pub fn App() -> impl IntoView {
     let ui = Ui::new(editor);
     provide_context(ui);
     ui.sync_elements();
+    ui.schedule_check();
     crate::persist::provide_autosave();
 
     Effect::new(move |_| platform::set_theme(if ui.dark.get() { "dark" } else { "light" }));
