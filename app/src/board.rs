@@ -243,23 +243,6 @@ pub fn Board() -> impl IntoView {
         true
     });
 
-    let background_down = move |ev: PointerEvent| {
-        platform::blur_focused();
-        let (cx, cy) = client(&ev);
-        if ev.button() == 1 || (ev.button() == 0 && ui.space.get_untracked()) {
-            ev.prevent_default();
-            ui.gesture.set(Gesture::Pan { sx: cx, sy: cy });
-        } else if ev.button() == 0 {
-            let at = ui.to_canvas(cx, cy);
-            let add = toggles(&ev);
-            if !add {
-                ui.selection.set(Vec::new());
-                ui.highlight.set(Vec::new());
-            }
-            ui.gesture.set(Gesture::Band { start: at, at, add });
-        }
-    };
-
     // The drawing is made at `drawn`; the panes' CSS transform shows it at `viewport`.
     let transform = move || ui.drawn.with(|v| v.transform());
     let composite = move || ui.viewport.with(|v| ui.drawn.with(|d| v.css_from(*d)));
@@ -285,6 +268,44 @@ pub fn Board() -> impl IntoView {
             }
         })
     };
+    let sketching = Memo::new(move |_| {
+        !ui.detail.get()
+            && ui
+                .layers
+                .with(|l| l.still.nodes.len() > canvas::SKETCH_NODES)
+    });
+    let still_nodes = move || {
+        let sketching = sketching.get();
+        ui.layers.with(|l| {
+            if sketching {
+                l.still
+                    .nodes
+                    .iter()
+                    .filter(|id| apart(id))
+                    .cloned()
+                    .collect()
+            } else {
+                l.still.nodes.clone()
+            }
+        })
+    };
+    let node_sketch = Memo::new(move |_| {
+        if !sketching.get() {
+            return Vec::new();
+        }
+        ui.layers.with(|l| {
+            ui.index.with(|i| {
+                ui.checked.with(|c| {
+                    canvas::node_sketch(
+                        i,
+                        &l.still.nodes,
+                        |id| c.markers.get(id).map(|m| m.worst),
+                        apart,
+                    )
+                })
+            })
+        })
+    });
     let sketch = Memo::new(move |_| {
         if ui.detail.get() {
             return Vec::new();
@@ -304,6 +325,33 @@ pub fn Board() -> impl IntoView {
     });
     let live =
         |pick: fn(&Visible) -> &Vec<String>| move || ui.layers.with(|l| pick(&l.live).clone());
+    let background_down = move |ev: PointerEvent| {
+        platform::blur_focused();
+        let (cx, cy) = client(&ev);
+        if ev.button() == 1 || (ev.button() == 0 && ui.space.get_untracked()) {
+            ev.prevent_default();
+            ui.gesture.set(Gesture::Pan { sx: cx, sy: cy });
+        } else if ev.button() == 0 {
+            let at = ui.to_canvas(cx, cy);
+            // A sketched node has no element of its own: find it under the pointer.
+            if sketching.get_untracked() {
+                if let Some(id) = ui
+                    .index
+                    .with_untracked(|i| i.node_at(at).map(str::to_owned))
+                {
+                    start_move(ui, &id, &ev);
+                    return;
+                }
+            }
+            let add = toggles(&ev);
+            if !add {
+                ui.selection.set(Vec::new());
+                ui.highlight.set(Vec::new());
+            }
+            ui.gesture.set(Gesture::Band { start: at, at, add });
+        }
+    };
+
     let empty = move || {
         ui.index
             .with(|i| i.node_ids.is_empty() && i.boundary_ids.is_empty())
@@ -367,7 +415,12 @@ pub fn Board() -> impl IntoView {
                             <For each=still_flows key=|id| id.clone() children=move |id| view! { <FlowShape id=id /> } />
                         </g>
                         <g class="nodes">
-                            <For each=still(|v| &v.nodes) key=|id| id.clone() children=move |id| view! { <NodeShape id=id /> } />
+                            <g class="node-sketch">
+                                {move || node_sketch.get().into_iter().map(|(kind, colour, d)| view! {
+                                    <path class=format!("shape kind-{kind}") data-flag=colour d=d />
+                                }).collect_view()}
+                            </g>
+                            <For each=still_nodes key=|id| id.clone() children=move |id| view! { <NodeShape id=id /> } />
                         </g>
                     </g>
                 </svg>

@@ -452,6 +452,38 @@ pub fn sketch(
     paths.into_iter().collect()
 }
 
+/// Zoomed out with more nodes than this in view, the nodes are drawn as a sketch too
+/// ([`node_sketch`]): building an element per node costs about a second per few thousand.
+pub const SKETCH_NODES: usize = 2_000;
+
+/// The nodes' outlines as one path per kind and colour (the worst severity of a node's open
+/// findings, or "plain"), leaving out the nodes in `apart`. Returns (kind, colour, path data).
+pub fn node_sketch(
+    index: &Index,
+    ids: &[String],
+    worst: impl Fn(&str) -> Option<flowmap_core::Severity>,
+    apart: impl Fn(&str) -> bool,
+) -> Vec<(&'static str, &'static str, String)> {
+    let mut paths: BTreeMap<(&'static str, &'static str), String> = BTreeMap::new();
+    for id in ids {
+        if apart(id) {
+            continue;
+        }
+        let Some(n) = index.nodes.get(id) else {
+            continue;
+        };
+        let colour = worst(id).map_or("plain", |s| s.as_str());
+        paths
+            .entry((n.kind.as_str(), colour))
+            .or_default()
+            .push_str(&n.body);
+    }
+    paths
+        .into_iter()
+        .map(|((kind, colour), d)| (kind, colour, d))
+        .collect()
+}
+
 /// How far a flow's drawing (its bend and its label) reaches beyond the box around its ends.
 const FLOW_REACH: f64 = 140.0;
 
@@ -1062,6 +1094,34 @@ mod tests {
         assert_eq!(segments(&paths[1].1), index.flow_ids.len() - 1);
         let apart = sketch(&index, &index.flow_ids, |_| None, |id| id == first);
         assert_eq!(segments(&apart[0].1), index.flow_ids.len() - 1);
+    }
+
+    #[test]
+    fn the_node_sketch_groups_outlines_by_kind_and_colour() {
+        let model = example();
+        let index = Index::of(&model);
+        let first = index.node_ids[0].clone();
+        let paths = node_sketch(
+            &index,
+            &index.node_ids,
+            |id| (id == first).then_some(flowmap_core::Severity::Critical),
+            |_| false,
+        );
+        let outlines: usize = paths.iter().map(|p| p.2.matches('M').count()).sum();
+        let expected: usize = index
+            .nodes
+            .values()
+            .map(|n| n.body.matches('M').count())
+            .sum();
+        assert_eq!(outlines, expected);
+        let kind = index.nodes[&first].kind.as_str();
+        assert!(paths.iter().any(|p| p.0 == kind && p.1 == "critical"));
+        let without = node_sketch(&index, &index.node_ids, |_| None, |id| id == first);
+        let left: usize = without.iter().map(|p| p.2.matches('M').count()).sum();
+        assert_eq!(
+            left,
+            expected - index.nodes[&first].body.matches('M').count()
+        );
     }
 
     #[test]

@@ -108,11 +108,14 @@ async function open(page, file, nodes) {
           const chosen = performance.now();
           const poll = () => {
             const title = document.querySelector(".model-title")?.textContent ?? "";
-            const drawn = document.querySelectorAll("g[data-node]").length;
+            // Nodes drawn as elements, or (zoomed out, thousands in view) as a sketch.
+            const elements = document.querySelectorAll("svg[data-canvas] g[data-node]").length;
+            const sketched = document.querySelectorAll("svg[data-canvas] .node-sketch path").length;
+            const drawn = elements + sketched;
             const findings = document.querySelector("section[data-findings] [data-finding]");
             if (title.includes(name) && drawn > 0 && findings) {
               // The frame after the one whose callback saw it all: that one has painted it.
-              requestAnimationFrame(() => (b.opened = { ms: performance.now() - chosen, drawn, of: nodes }));
+              requestAnimationFrame(() => (b.opened = { ms: performance.now() - chosen, elements, sketched, of: nodes }));
             } else {
               requestAnimationFrame(poll);
             }
@@ -284,7 +287,7 @@ try {
     log(`\n${nodes} nodes (${file})`);
     log(`  idle frames:        ${fmt(r.baseline)}`);
     r.open = await open(page, file, nodes);
-    log(`  open:               ${ms(r.open.ms)} (${r.open.drawn} nodes in the DOM)`);
+    log(`  open:               ${ms(r.open.ms)} (${r.open.elements} node elements, ${r.open.sketched} sketch paths)`);
     await settle(page, 1500);
     if (nodes <= 2000) {
       if (traceFile) {
