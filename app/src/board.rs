@@ -268,12 +268,10 @@ pub fn Board() -> impl IntoView {
             }
         })
     };
-    let sketching = Memo::new(move |_| {
-        !ui.detail.get()
-            && ui
-                .layers
-                .with(|l| l.still.nodes.len() > canvas::SKETCH_NODES)
-    });
+    // Zoomed out, the canvas is an overview: nodes and flows are sketched (one path per kind
+    // and colour) but for the selected and highlighted ones; a press finds the node under the
+    // pointer.
+    let sketching = Memo::new(move |_| !ui.detail.get());
     let still_nodes = move || {
         let sketching = sketching.get();
         ui.layers.with(|l| {
@@ -615,7 +613,7 @@ fn FlowShape(id: String) -> impl IntoView {
                     path: edge.path(),
                     start: edge.start,
                     end: edge.end,
-                    mid: edge.point_at(f.label_t),
+                    mid: edge.point_at(ui.label_spots.get(k).unwrap_or(0.5)),
                     encrypted: f.encrypted,
                     label: f.label.clone(),
                     name: f.name.clone(),

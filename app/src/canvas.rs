@@ -117,8 +117,9 @@ impl Viewport {
     }
 }
 
-/// Below this zoom the canvas leaves out what cannot be read at that size: node and boundary
-/// texts, flow labels, arrowheads, finding markers (their severity still colours the shapes).
+/// Below this zoom the canvas is an overview: nodes and flows are sketched ([`node_sketch`],
+/// [`sketch`]), boundaries drawn without their titles, and what cannot be read at that size is
+/// left out (texts, labels, arrowheads, finding markers: their severity colours the outlines).
 pub const DETAIL_ZOOM: f64 = 0.4;
 
 /// The spacing of the grid's dots on screen: the snapping grid, or a multiple of it by powers
@@ -159,11 +160,9 @@ pub struct FlowView {
     /// Data class ids with their tier.
     pub chips: Vec<(String, u8)>,
     pub bend: f64,
-    /// The label's layout (name and chips), when there is something to show.
+    /// The label's layout (name and chips), when there is something to show. Where it sits
+    /// along the line is [`place_labels`]'s business.
     pub label: Option<FlowLabel>,
-    /// Where along the line the label sits (0 start, 1 end), chosen to avoid boxes and other
-    /// labels as the SVG export does.
-    pub label_t: f64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -258,28 +257,17 @@ impl Index {
                     chips,
                     bend: bends.get(f.id.as_str()).copied().unwrap_or(0.0),
                     label,
-                    label_t: 0.5,
                 },
             );
         }
-        // Labels avoid the boxes and the labels placed before them.
-        let mut obstacles = Obstacles::default();
-        for n in &scene.nodes {
-            obstacles.insert(diagram::inflate(n.rect, 3.0));
-        }
-        for placed in &scene.flows {
-            let id = &model.flows[placed.index].id;
-            let Some(view) = index.flows.get_mut(id) else {
-                continue;
-            };
-            let Some(label) = &view.label else {
-                continue;
-            };
-            let (t, rect) = obstacles.place_label(&placed.edge, label.w, label.h);
-            view.label_t = t;
-            obstacles.insert(diagram::inflate(rect, 2.0));
-        }
         index
+    }
+
+    /// The line a flow is drawn along (between its ends' boxes as they are in the index).
+    pub fn edge(&self, flow: &FlowView) -> Option<Edge> {
+        let from = self.nodes.get(&flow.from)?;
+        let to = self.nodes.get(&flow.to)?;
+        Some(flow_edge(from.rect, to.rect, flow.bend))
     }
 
     /// What lies in (or reaches into) a canvas area, in drawing order.
@@ -423,8 +411,8 @@ impl Layers {
 }
 
 /// Zoomed out, the flows of the canvas are drawn as a sketch: one path per colour (the worst
-/// severity of a flow's open findings, or none) instead of an element per flow, which is most
-/// of the canvas's elements. A flow in `apart` (selected, highlighted) is left out of the
+/// severity of a flow's open findings, or none) instead of an element per flow (building
+/// thousands of elements costs seconds; at that size nobody reads a label or aims at a line). A flow in `apart` (selected, highlighted) is left out of the
 /// sketch and drawn as its own element. Returns (severity or "plain", path data).
 pub fn sketch(
     index: &Index,
@@ -451,10 +439,6 @@ pub fn sketch(
     }
     paths.into_iter().collect()
 }
-
-/// Zoomed out with more nodes than this in view, the nodes are drawn as a sketch too
-/// ([`node_sketch`]): building an element per node costs about a second per few thousand.
-pub const SKETCH_NODES: usize = 2_000;
 
 /// The nodes' outlines as one path per kind and colour (the worst severity of a node's open
 /// findings, or "plain"), leaving out the nodes in `apart`. Returns (kind, colour, path data).
@@ -487,43 +471,98 @@ pub fn node_sketch(
 /// How far a flow's drawing (its bend and its label) reaches beyond the box around its ends.
 const FLOW_REACH: f64 = 140.0;
 
-/// Rectangles bucketed in a coarse grid, so that placing a label looks at its neighbourhood
-/// instead of at every box and label placed so far.
-#[derive(Default)]
+/// Where each flow's label sits along its line (0 start, 1 end; flows without a label are left
+/// out): labels avoid the boxes and the labels placed before them, in drawing order, as the
+/// SVG export does. Only needed while labels are drawn (the editor computes it then).
+pub fn place_labels(index: &Index) -> HashMap<String, f64> {
+    let mut obstacles = Obstacles::new(index.bounds);
+    for id in &index.node_ids {
+        obstacles.insert(diagram::inflate(index.nodes[id].rect, 3.0));
+    }
+    let mut spots = HashMap::new();
+    for id in &index.flow_ids {
+        let view = &index.flows[id];
+        let (Some(label), Some(edge)) = (&view.label, index.edge(view)) else {
+            continue;
+        };
+        let (t, rect) = obstacles.place_label(&edge, label.w, label.h);
+        spots.insert(id.clone(), t);
+        obstacles.insert(diagram::inflate(rect, 2.0));
+    }
+    spots
+}
+
+/// Rectangles bucketed in a grid of cells over the drawing, so that placing a label looks at
+/// its neighbourhood instead of at every box and label placed so far. Rectangles beyond the
+/// drawing fall in its border cells.
 struct Obstacles {
     rects: Vec<Rect>,
-    cells: HashMap<(i64, i64), Vec<usize>>,
+    origin: Point,
+    columns: usize,
+    rows: usize,
+    cells: Vec<Vec<u32>>,
 }
 
 const OBSTACLE_CELL: f64 = 128.0;
 
 impl Obstacles {
-    fn cells(r: Rect) -> impl Iterator<Item = (i64, i64)> {
-        let cell = |v: f64| (v / OBSTACLE_CELL).floor() as i64;
-        let (x0, x1) = (cell(r.x), cell(r.x + r.w));
-        let (y0, y1) = (cell(r.y), cell(r.y + r.h));
-        (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
+    fn new(bounds: Rect) -> Obstacles {
+        let count = |extent: f64| ((extent / OBSTACLE_CELL).ceil().max(1.0) as usize).min(4096);
+        let (columns, rows) = (count(bounds.w), count(bounds.h));
+        Obstacles {
+            rects: Vec::new(),
+            origin: Point {
+                x: bounds.x,
+                y: bounds.y,
+            },
+            columns,
+            rows,
+            cells: vec![Vec::new(); columns * rows],
+        }
+    }
+
+    /// The cells a rectangle meets, as indices into `cells`.
+    fn cells(&self, r: Rect) -> impl Iterator<Item = usize> {
+        let at = |v: f64, from: f64, n: usize| {
+            let cell = ((v - from) / OBSTACLE_CELL).floor();
+            if cell.is_nan() {
+                0
+            } else {
+                cell.clamp(0.0, (n - 1) as f64) as usize
+            }
+        };
+        let (x0, x1) = (
+            at(r.x, self.origin.x, self.columns),
+            at(r.x + r.w, self.origin.x, self.columns),
+        );
+        let (y0, y1) = (
+            at(r.y, self.origin.y, self.rows),
+            at(r.y + r.h, self.origin.y, self.rows),
+        );
+        let columns = self.columns;
+        (y0..=y1).flat_map(move |y| (x0..=x1).map(move |x| y * columns + x))
     }
 
     fn insert(&mut self, r: Rect) {
-        let at = self.rects.len();
+        let at = self.rects.len() as u32;
         self.rects.push(r);
-        for cell in Self::cells(r) {
-            self.cells.entry(cell).or_default().push(at);
+        let cells: Vec<usize> = self.cells(r).collect();
+        for cell in cells {
+            self.cells[cell].push(at);
         }
     }
 
     /// The rectangles overlapping `area`, in the order they were inserted.
     fn near(&self, area: Rect) -> Vec<Rect> {
-        let mut found: Vec<usize> = Self::cells(area)
-            .filter_map(|cell| self.cells.get(&cell))
-            .flatten()
+        let mut found: Vec<u32> = self
+            .cells(area)
+            .flat_map(|cell| &self.cells[cell])
             .copied()
-            .filter(|&i| diagram::overlap_area(area, self.rects[i]) > 0.0)
+            .filter(|&i| diagram::overlap_area(area, self.rects[i as usize]) > 0.0)
             .collect();
         found.sort_unstable();
         found.dedup();
-        found.into_iter().map(|i| self.rects[i]).collect()
+        found.into_iter().map(|i| self.rects[i as usize]).collect()
     }
 
     /// Where a label of `w` × `h` goes along an edge: the parameter and the rectangle. The
@@ -1040,6 +1079,7 @@ mod tests {
         let spec = flowmap_core::generate::GenerateSpec::new(300);
         let model = flowmap_core::generate::generate(&spec);
         let index = Index::of(&model);
+        let placed = place_labels(&index);
         let scene = diagram::scene(&model);
         let mut obstacles: Vec<Rect> = scene
             .nodes
@@ -1047,13 +1087,14 @@ mod tests {
             .map(|n| diagram::inflate(n.rect, 3.0))
             .collect();
         let mut moved = 0;
-        for placed in &scene.flows {
-            let view = &index.flows[&model.flows[placed.index].id];
+        for flow in &scene.flows {
+            let view = &index.flows[&model.flows[flow.index].id];
             let Some(label) = flow_label(&view.name, &view.chips) else {
+                assert!(!placed.contains_key(&view.id));
                 continue;
             };
-            let (t, rect) = label_spot(&placed.edge, label.w, label.h, &obstacles);
-            assert_eq!(view.label_t, t, "flow {}", view.id);
+            let (t, rect) = label_spot(&flow.edge, label.w, label.h, &obstacles);
+            assert_eq!(placed[&view.id], t, "flow {}", view.id);
             moved += usize::from(t != 0.5);
             obstacles.push(diagram::inflate(rect, 2.0));
         }
@@ -1267,5 +1308,34 @@ mod tests {
             true,
         );
         assert_eq!(model.node(&id).unwrap().kind, NodeKind::Service);
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    use super::*;
+
+    /// `cargo test --release -p flowmap-app timing -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn index_timing() {
+        let model =
+            flowmap_core::generate::generate(&flowmap_core::generate::GenerateSpec::new(1000));
+        let t = std::time::Instant::now();
+        let index = Index::of(&model);
+        println!("of: {:?}", t.elapsed());
+        let id = model.nodes[500].id.clone();
+        let moved = ops::move_by(&model, std::slice::from_ref(&id), 48.0, 16.0);
+        for _ in 0..3 {
+            let t = std::time::Instant::now();
+            let _ = diagram::scene(&moved);
+            println!("scene: {:?}", t.elapsed());
+            let t = std::time::Instant::now();
+            let updated = Index::update(&moved, Some(&index));
+            println!("update: {:?}", t.elapsed());
+            let t = std::time::Instant::now();
+            let _ = place_labels(&updated);
+            println!("labels: {:?}", t.elapsed());
+        }
     }
 }

@@ -85,6 +85,9 @@ pub struct Ui {
     pub selected: Keyed<bool>,
     pub highlighted: Keyed<bool>,
     pub markers: Keyed<Option<session::Marker>>,
+    /// Where each flow's label sits along its line ([`canvas::place_labels`]), kept up to
+    /// date only while labels are drawn (zoomed in).
+    pub label_spots: Keyed<Option<f64>>,
     /// A flow end being dragged (reconnect) and where it is.
     pub flow_ends: Keyed<Option<(End, Point)>>,
     /// A boundary being resized and its rectangle so far.
@@ -141,6 +144,7 @@ impl Ui {
             selected: Keyed::new(),
             highlighted: Keyed::new(),
             markers: Keyed::new(),
+            label_spots: Keyed::new(),
             flow_ends: Keyed::new(),
             resizing: Keyed::new(),
         }
@@ -199,6 +203,17 @@ impl Ui {
                 now
             });
         };
+        // Label placement looks at every flow: done only while labels are drawn.
+        let spots = Memo::new(move |_| ui.index.with(canvas::place_labels));
+        Effect::new(move |_| {
+            if ui.detail.get() {
+                spots.with(|spots| {
+                    for (id, t) in spots {
+                        ui.label_spots.set(id, Some(*t));
+                    }
+                });
+            }
+        });
         flags(ui.selection, ui.selected);
         flags(ui.highlight, ui.highlighted);
         Effect::new(move |previous: Option<Vec<String>>| {

@@ -132,22 +132,33 @@ async function open(page, file, nodes) {
   return page.evaluate(() => window.__bench.opened);
 }
 
-// The node nearest the canvas centre whose box is fully visible, and its centre on screen.
-async function visibleNode(page) {
-  return page.evaluate(() => {
-    const canvas = document.querySelector("svg[data-canvas]").getBoundingClientRect();
-    const cx = canvas.x + canvas.width / 2;
-    const cy = canvas.y + canvas.height / 2;
+// The node nearest the canvas centre whose box is fully visible, and its centre on screen:
+// from the model's layout (nodes are 160 × 64, placed by their top-left corner) and the canvas
+// transform, since zoomed out the canvas sketches nodes instead of drawing an element each.
+async function visibleNode(page, layout) {
+  return page.evaluate((layout) => {
+    const board = document.querySelector(".board").getBoundingClientRect();
+    const g = document.querySelector("svg[data-canvas] > g[transform]");
+    const [, tx, ty, z] = g
+      .getAttribute("transform")
+      .match(/translate\(([-\d.]+) ([-\d.]+)\) scale\(([-\d.]+)\)/)
+      .map(Number);
+    const cx = board.x + board.width / 2;
+    const cy = board.y + board.height / 2;
     let best = null;
-    for (const g of document.querySelectorAll("g[data-node]")) {
-      const r = g.getBoundingClientRect();
-      if (r.width < 4 || r.left < canvas.left + 40 || r.right > canvas.right - 200) continue;
-      if (r.top < canvas.top + 40 || r.bottom > canvas.bottom - 200) continue;
-      const d = Math.hypot(r.x + r.width / 2 - cx, r.y + r.height / 2 - cy);
-      if (!best || d < best.d) best = { id: g.dataset.node, x: r.x + r.width / 2, y: r.y + r.height / 2, d, w: r.width };
+    for (const [id, at] of Object.entries(layout)) {
+      const r = { left: board.x + tx + at.x * z, top: board.y + ty + at.y * z, width: 160 * z, height: 64 * z };
+      r.right = r.left + r.width;
+      r.bottom = r.top + r.height;
+      if (r.width < 4 || r.left < board.left + 40 || r.right > board.right - 200) continue;
+      if (r.top < board.top + 40 || r.bottom > board.bottom - 200) continue;
+      const x = r.left + r.width / 2;
+      const y = r.top + r.height / 2;
+      const d = Math.hypot(x - cx, y - cy);
+      if (!best || d < best.d) best = { id, x, y, d, w: r.width };
     }
     return best;
-  });
+  }, layout);
 }
 
 const startRecording = (page) =>
@@ -169,8 +180,8 @@ async function idleBaseline(page) {
   return stats((await stopRecording(page)).deltas);
 }
 
-async function drag(page, frames) {
-  const node = await visibleNode(page);
+async function drag(page, frames, layout) {
+  const node = await visibleNode(page, layout);
   if (!node) throw new Error("no fully visible node to drag");
   await page.mouse.move(node.x, node.y);
   await page.mouse.down();
@@ -183,6 +194,9 @@ async function drag(page, frames) {
   }
   const elapsed = Date.now() - start;
   const during = await stopRecording(page);
+  // The drag must have picked a node up (it is drawn on the live layer while it moves).
+  const lifted = await page.evaluate(() => document.querySelectorAll(".live-canvas g[data-node]").length);
+  if (lifted === 0) throw new Error(`the drag at (${node.x}, ${node.y}) moved no node`);
   // Mouse-up: pointerup → next frame; then the longest task in the following second (autosave).
   await page.evaluate(() => {
     const b = window.__bench;
@@ -209,7 +223,7 @@ async function drag(page, frames) {
     };
   });
   const tasks = during.longtasks.map((t) => t.duration);
-  return { node, frames: stats(during.deltas), elapsed, up, longtasks: tasks.length, tasks: tasks.length ? stats(tasks) : null };
+  return { node, lifted, frames: stats(during.deltas), elapsed, up, longtasks: tasks.length, tasks: tasks.length ? stats(tasks) : null };
 }
 
 // Delete the selected node: an edit that changes the findings.
@@ -296,14 +310,14 @@ try {
           categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "blink.user_timing"],
         });
       }
-      r.drag = await drag(page, FRAMES);
+      r.drag = await drag(page, FRAMES, JSON.parse(readFileSync(file, "utf8")).layout.nodes);
       if (traceFile) {
         await browser.stopTracing();
         r.trace = summariseTrace(traceFile);
         log(`  trace (${traceFile}), main thread by event, total ms:`);
         for (const [name, total] of r.trace) log(`    ${name.padEnd(28)} ${total.toFixed(0)}`);
       }
-      log(`  drag frames:        ${fmt(r.drag.frames)}; ${FRAMES} moves in ${r.drag.elapsed} ms`);
+      log(`  drag frames:        ${fmt(r.drag.frames)}; ${FRAMES} moves of ${r.drag.lifted} node(s) in ${r.drag.elapsed} ms`);
       if (r.drag.tasks) log(`  drag long tasks:    ${r.drag.longtasks}, ${fmt(r.drag.tasks).replace("frames", "tasks")}`);
       log(`  mouse-up → frame:   ${ms(r.drag.up.frame)}; longest task in the next second ${ms(r.drag.up.longest)}`);
       await settle(page, 1000);
