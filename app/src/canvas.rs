@@ -117,10 +117,15 @@ impl Viewport {
     }
 }
 
-/// Below this zoom the canvas is an overview: nodes and flows are sketched ([`node_sketch`],
-/// [`sketch`]), boundaries drawn without their titles, and what cannot be read at that size is
-/// left out (texts, labels, arrowheads, finding markers: their severity colours the outlines).
+/// Below this zoom, with more than [`DETAIL_NODES`] nodes in view, the canvas is an overview:
+/// nodes and flows are sketched ([`node_sketch`], [`sketch`]), boundaries drawn without their
+/// titles, and what cannot be read at that size is left out (texts, labels, arrowheads, finding
+/// markers: their severity colours the outlines).
 pub const DETAIL_ZOOM: f64 = 0.4;
+
+/// Up to this many nodes in view, every element is drawn in full at any zoom (a small model
+/// zoomed out keeps its names; a few hundred elements cost little to build).
+pub const DETAIL_NODES: usize = 300;
 
 /// The spacing of the grid's dots on screen: the snapping grid, or a multiple of it by powers
 /// of 4 when zoomed out, so that dots stay at least 10 pixels apart.

@@ -50,7 +50,8 @@ pub struct Ui {
     /// What is drawn: the elements in or near the view, on the canvas or, while a gesture moves
     /// them, on the layer above it.
     pub layers: Memo<Layers>,
-    /// Zoomed in enough to draw texts, labels and markers ([`canvas::DETAIL_ZOOM`]).
+    /// Zoomed in enough, or few enough nodes in view, to draw every element with its texts,
+    /// labels and markers; otherwise the canvas is an overview sketch ([`canvas::DETAIL_ZOOM`]).
     pub detail: Memo<bool>,
     pub gesture: RwSignal<Gesture>,
     pub index: Memo<Index>,
@@ -120,7 +121,11 @@ impl Ui {
             gliding: StoredValue::new(None),
             size,
             layers,
-            detail: Memo::new(move |_| drawn.with(|v| v.zoom >= canvas::DETAIL_ZOOM)),
+            detail: Memo::new(move |_| {
+                drawn.with(|v| v.zoom >= canvas::DETAIL_ZOOM)
+                    || layers.with(|l| l.still.nodes.len() + l.live.nodes.len())
+                        <= canvas::DETAIL_NODES
+            }),
             gesture,
             index,
             checked,
@@ -153,13 +158,6 @@ impl Ui {
     /// Keeps the per-element signals in step with their sources.
     fn sync_elements(&self) {
         let ui = *self;
-        // Outside a glide the drawing follows the viewport at once.
-        Effect::new(move |_| {
-            let v = ui.viewport.get();
-            if ui.gliding.with_value(Option::is_none) {
-                ui.drawn.set(v);
-            }
-        });
         Effect::new(move |_| {
             ui.index.with(|i| {
                 for (id, v) in &i.nodes {
@@ -319,6 +317,18 @@ impl Ui {
         self.viewport.update(f);
     }
 
+    /// Changes the view at once (fit, zoom buttons and keys, reveal): the canvas is drawn at
+    /// the new view in the same update, never first at the old one.
+    pub fn view(&self, f: impl FnOnce(&mut Viewport)) {
+        self.gliding.update_value(|timer| {
+            if let Some(t) = timer.take() {
+                t.clear();
+            }
+        });
+        self.viewport.update(f);
+        self.drawn.set(self.viewport.get_untracked());
+    }
+
     fn settle(&self) {
         self.gliding.update_value(|timer| {
             timer.take();
@@ -425,8 +435,7 @@ impl Ui {
 
     pub fn zoom_by(&self, factor: f64) {
         let (_, _, w, h) = self.canvas_box();
-        self.viewport
-            .update(|v| v.zoom_at(w / 2.0, h / 2.0, factor));
+        self.view(|v| v.zoom_at(w / 2.0, h / 2.0, factor));
     }
 
     pub fn zoom_to_fit(&self) {
@@ -436,9 +445,9 @@ impl Ui {
             .index
             .with_untracked(|i| i.node_ids.is_empty() && i.boundary_ids.is_empty())
         {
-            self.viewport.set(Viewport::default());
+            self.view(|v| *v = Viewport::default());
         } else {
-            self.viewport.update(|v| v.fit(bounds, w, h));
+            self.view(|v| v.fit(bounds, w, h));
         }
     }
 
@@ -446,7 +455,7 @@ impl Ui {
     pub fn reveal(&self, ids: &[String]) {
         let (_, _, w, h) = self.canvas_box();
         if let Some(rect) = self.index.with_untracked(|i| i.rect_of(ids)) {
-            self.viewport.update(|v| v.reveal(rect, w, h));
+            self.view(|v| v.reveal(rect, w, h));
         }
     }
 
@@ -617,7 +626,7 @@ fn install_shortcuts(ui: Ui) {
             "o" | "O" if command => ui.open_chooser(),
             "+" | "=" if !command => ui.zoom_by(1.2),
             "-" | "_" if !command => ui.zoom_by(1.0 / 1.2),
-            "0" if !command && !shift => ui.viewport.update(|v| {
+            "0" if !command && !shift => ui.view(|v| {
                 let (_, _, w, h) = ui.canvas_box();
                 v.zoom_at(w / 2.0, h / 2.0, 1.0 / v.zoom);
             }),
@@ -640,7 +649,7 @@ fn install_shortcuts(ui: Ui) {
                     _ => (0.0, step),
                 };
                 if ids.is_empty() {
-                    ui.viewport.update(|v| {
+                    ui.view(|v| {
                         v.x -= dx * 4.0;
                         v.y -= dy * 4.0;
                     });
