@@ -248,77 +248,52 @@ pub fn Board() -> impl IntoView {
     let composite = move || ui.viewport.with(|v| ui.drawn.with(|d| v.css_from(*d)));
     let still =
         |pick: fn(&Visible) -> &Vec<String>| move || ui.layers.with(|l| pick(&l.still).clone());
-    // Zoomed out, flows are a sketch (canvas::sketch) but for the selected and highlighted ones.
-    let apart = move |id: &str| {
-        ui.selection.with(|s| s.iter().any(|x| x == id))
-            || ui.highlight.with(|h| h.iter().any(|x| x == id))
-    };
-    let still_flows = move || {
-        let detail = ui.detail.get();
-        ui.layers.with(|l| {
-            if detail {
-                l.still.flows.clone()
-            } else {
-                l.still
-                    .flows
-                    .iter()
-                    .filter(|id| apart(id))
-                    .cloned()
-                    .collect()
-            }
-        })
-    };
-    // Zoomed out, the canvas is an overview: nodes and flows are sketched (one path per kind
-    // and colour) but for the selected and highlighted ones; a press finds the node under the
-    // pointer.
+    // Zoomed out (no detail), the canvas is an overview: nodes and flows are sketched, one path
+    // per kind and colour, the selection and the highlighted path in colours of their own; a
+    // press finds the node under the pointer. Only what a gesture moves is an element then.
     let sketching = Memo::new(move |_| !ui.detail.get());
-    let still_nodes = move || {
-        let sketching = sketching.get();
-        ui.layers.with(|l| {
-            if sketching {
-                l.still
-                    .nodes
-                    .iter()
-                    .filter(|id| apart(id))
-                    .cloned()
-                    .collect()
+    let still_elements = move |pick: fn(&Visible) -> &Vec<String>| {
+        move || {
+            if sketching.get() {
+                Vec::new()
             } else {
-                l.still.nodes.clone()
+                ui.layers.with(|l| pick(&l.still).clone())
             }
-        })
+        }
+    };
+    // The colour of each element in the sketch.
+    let colours = move || {
+        let selected: std::collections::HashSet<String> =
+            ui.selection.with(|s| s.iter().cloned().collect());
+        let highlighted: std::collections::HashSet<String> =
+            ui.highlight.with(|h| h.iter().cloned().collect());
+        let markers = ui.checked.with(|c| c.markers.clone());
+        move |id: &str| {
+            canvas::sketch_colour(
+                selected.contains(id),
+                highlighted.contains(id),
+                markers.get(id).map(|m| m.worst),
+            )
+        }
     };
     let node_sketch = Memo::new(move |_| {
         if !sketching.get() {
             return Vec::new();
         }
+        let colour = colours();
         ui.layers.with(|l| {
-            ui.index.with(|i| {
-                ui.checked.with(|c| {
-                    canvas::node_sketch(
-                        i,
-                        &l.still.nodes,
-                        |id| c.markers.get(id).map(|m| m.worst),
-                        apart,
-                    )
-                })
-            })
+            ui.index
+                .with(|i| canvas::node_sketch(i, &l.still.nodes, &colour))
         })
     });
     let sketch = Memo::new(move |_| {
-        if ui.detail.get() {
+        if !sketching.get() {
             return Vec::new();
         }
+        let colour = colours();
         ui.layers.with(|l| {
-            ui.index.with(|i| {
-                ui.checked.with(|c| {
-                    canvas::sketch(
-                        i,
-                        &l.still.flows,
-                        |id| c.markers.get(id).map(|m| m.worst),
-                        apart,
-                    )
-                })
-            })
+            ui.index
+                .with(|i| canvas::sketch(i, &l.still.flows, &colour))
         })
     });
     let live =
@@ -410,7 +385,7 @@ pub fn Board() -> impl IntoView {
                                     <path class=format!("sev-{colour}") d=d />
                                 }).collect_view()}
                             </g>
-                            <For each=still_flows key=|id| id.clone() children=move |id| view! { <FlowShape id=id /> } />
+                            <For each=still_elements(|v| &v.flows) key=|id| id.clone() children=move |id| view! { <FlowShape id=id /> } />
                         </g>
                         <g class="nodes">
                             <g class="node-sketch">
@@ -418,7 +393,7 @@ pub fn Board() -> impl IntoView {
                                     <path class=format!("shape kind-{kind}") data-flag=colour d=d />
                                 }).collect_view()}
                             </g>
-                            <For each=still_nodes key=|id| id.clone() children=move |id| view! { <NodeShape id=id /> } />
+                            <For each=still_elements(|v| &v.nodes) key=|id| id.clone() children=move |id| view! { <NodeShape id=id /> } />
                         </g>
                     </g>
                 </svg>

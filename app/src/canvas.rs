@@ -415,61 +415,85 @@ impl Layers {
     }
 }
 
-/// Zoomed out, the flows of the canvas are drawn as a sketch: one path per colour (the worst
-/// severity of a flow's open findings, or none) instead of an element per flow (building
-/// thousands of elements costs seconds; at that size nobody reads a label or aims at a line). A flow in `apart` (selected, highlighted) is left out of the
-/// sketch and drawn as its own element. Returns (severity or "plain", path data).
+/// The colours of a sketch, in drawing order (later ones on top): an element's worst open
+/// finding's severity, or none ("plain"); the highlighted witness path; the selection.
+pub const SKETCH_COLOURS: [&str; 7] = [
+    "plain",
+    "low",
+    "medium",
+    "high",
+    "critical",
+    "highlight",
+    "selected",
+];
+
+/// The sketch colour of an element ([`SKETCH_COLOURS`]).
+pub fn sketch_colour(
+    selected: bool,
+    highlighted: bool,
+    worst: Option<flowmap_core::Severity>,
+) -> &'static str {
+    if selected {
+        "selected"
+    } else if highlighted {
+        "highlight"
+    } else {
+        worst.map_or("plain", |s| s.as_str())
+    }
+}
+
+fn colour_rank(colour: &str) -> usize {
+    SKETCH_COLOURS
+        .iter()
+        .position(|c| *c == colour)
+        .unwrap_or(0)
+}
+
+/// Zoomed out, the flows of the canvas are drawn as a sketch: one path per colour instead of
+/// an element per flow (building thousands of elements costs seconds; at that size nobody
+/// reads a label or aims at a line). Returns (colour, path data) in drawing order.
 pub fn sketch(
     index: &Index,
     ids: &[String],
-    worst: impl Fn(&str) -> Option<flowmap_core::Severity>,
-    apart: impl Fn(&str) -> bool,
+    colour: impl Fn(&str) -> &'static str,
 ) -> Vec<(&'static str, String)> {
-    let mut paths: BTreeMap<&'static str, String> = BTreeMap::new();
+    let mut paths: BTreeMap<usize, (&'static str, String)> = BTreeMap::new();
     for id in ids {
-        if apart(id) {
-            continue;
-        }
-        let Some(f) = index.flows.get(id) else {
+        let Some(edge) = index.flows.get(id).and_then(|f| index.edge(f)) else {
             continue;
         };
-        let (Some(from), Some(to)) = (index.nodes.get(&f.from), index.nodes.get(&f.to)) else {
-            continue;
-        };
-        let colour = worst(id).map_or("plain", |s| s.as_str());
+        let c = colour(id);
         paths
-            .entry(colour)
-            .or_default()
-            .push_str(&flow_edge(from.rect, to.rect, f.bend).path());
+            .entry(colour_rank(c))
+            .or_insert_with(|| (c, String::new()))
+            .1
+            .push_str(&edge.path());
     }
-    paths.into_iter().collect()
+    paths.into_values().collect()
 }
 
-/// The nodes' outlines as one path per kind and colour (the worst severity of a node's open
-/// findings, or "plain"), leaving out the nodes in `apart`. Returns (kind, colour, path data).
+/// The nodes' outlines as a sketch: one path per kind and colour ([`sketch`]). Returns (kind,
+/// colour, path data) in drawing order.
 pub fn node_sketch(
     index: &Index,
     ids: &[String],
-    worst: impl Fn(&str) -> Option<flowmap_core::Severity>,
-    apart: impl Fn(&str) -> bool,
+    colour: impl Fn(&str) -> &'static str,
 ) -> Vec<(&'static str, &'static str, String)> {
-    let mut paths: BTreeMap<(&'static str, &'static str), String> = BTreeMap::new();
+    let mut paths: BTreeMap<(usize, &'static str), (&'static str, String)> = BTreeMap::new();
     for id in ids {
-        if apart(id) {
-            continue;
-        }
         let Some(n) = index.nodes.get(id) else {
             continue;
         };
-        let colour = worst(id).map_or("plain", |s| s.as_str());
+        let c = colour(id);
         paths
-            .entry((n.kind.as_str(), colour))
-            .or_default()
+            .entry((colour_rank(c), n.kind.as_str()))
+            .or_insert_with(|| (c, String::new()))
+            .1
             .push_str(&n.body);
     }
     paths
         .into_iter()
-        .map(|((kind, colour), d)| (kind, colour, d))
+        .map(|((_, kind), (c, d))| (kind, c, d))
         .collect()
 }
 
@@ -1126,20 +1150,23 @@ mod tests {
     fn the_sketch_draws_each_flow_once_by_colour() {
         let model = example();
         let index = Index::of(&model);
-        let first = index.flow_ids[0].clone();
-        let paths = sketch(
-            &index,
-            &index.flow_ids,
-            |id| (id == first).then_some(flowmap_core::Severity::High),
-            |_| false,
-        );
+        let (first, second) = (index.flow_ids[0].clone(), index.flow_ids[1].clone());
+        let paths = sketch(&index, &index.flow_ids, |id| {
+            sketch_colour(
+                id == second,
+                false,
+                (id == first).then_some(flowmap_core::Severity::High),
+            )
+        });
         let colours: Vec<&str> = paths.iter().map(|p| p.0).collect();
-        assert_eq!(colours, vec!["high", "plain"]);
+        assert_eq!(
+            colours,
+            vec!["plain", "high", "selected"],
+            "selection on top"
+        );
         let segments = |d: &str| d.matches('M').count();
-        assert_eq!(segments(&paths[0].1), 1);
-        assert_eq!(segments(&paths[1].1), index.flow_ids.len() - 1);
-        let apart = sketch(&index, &index.flow_ids, |_| None, |id| id == first);
-        assert_eq!(segments(&apart[0].1), index.flow_ids.len() - 1);
+        assert_eq!(segments(&paths[0].1), index.flow_ids.len() - 2);
+        assert_eq!((segments(&paths[1].1), segments(&paths[2].1)), (1, 1));
     }
 
     #[test]
@@ -1147,12 +1174,13 @@ mod tests {
         let model = example();
         let index = Index::of(&model);
         let first = index.node_ids[0].clone();
-        let paths = node_sketch(
-            &index,
-            &index.node_ids,
-            |id| (id == first).then_some(flowmap_core::Severity::Critical),
-            |_| false,
-        );
+        let paths = node_sketch(&index, &index.node_ids, |id| {
+            sketch_colour(
+                false,
+                false,
+                (id == first).then_some(flowmap_core::Severity::Critical),
+            )
+        });
         let outlines: usize = paths.iter().map(|p| p.2.matches('M').count()).sum();
         let expected: usize = index
             .nodes
@@ -1161,12 +1189,10 @@ mod tests {
             .sum();
         assert_eq!(outlines, expected);
         let kind = index.nodes[&first].kind.as_str();
-        assert!(paths.iter().any(|p| p.0 == kind && p.1 == "critical"));
-        let without = node_sketch(&index, &index.node_ids, |_| None, |id| id == first);
-        let left: usize = without.iter().map(|p| p.2.matches('M').count()).sum();
         assert_eq!(
-            left,
-            expected - index.nodes[&first].body.matches('M').count()
+            paths.last().map(|p| (p.0, p.1)),
+            Some((kind, "critical")),
+            "the worst colour is drawn last"
         );
     }
 
