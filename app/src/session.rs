@@ -534,6 +534,45 @@ mod tests {
         assert_eq!(groups[0].ids[1].full, "SOC2:CC6.7");
     }
 
+    /// Times the live check on the generated 1,000-node model (docs/benchmarks.md):
+    /// `cargo test --release -p flowmap-app -- --ignored --nocapture live_check_timing`.
+    #[test]
+    #[ignore = "a measurement, not a test"]
+    fn live_check_timing() {
+        use std::time::{Duration, Instant};
+        let nodes = std::env::var("FLOWMAP_NODES").map_or(1000, |n| n.parse().unwrap());
+        let model =
+            flowmap_core::generate::generate(&flowmap_core::generate::GenerateSpec::new(nodes));
+        let options = CheckOptions {
+            today: today(),
+            ..CheckOptions::default()
+        };
+        let median = |mut times: Vec<Duration>| {
+            times.sort();
+            times[times.len() / 2].as_secs_f64() * 1e3
+        };
+        let (mut core, mut rows, mut whole) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..15 {
+            let start = Instant::now();
+            let report = flowmap_core::check(&model, &options);
+            core.push(start.elapsed());
+            let start = Instant::now();
+            let shown = checked(&report);
+            rows.push(start.elapsed());
+            drop((report, shown));
+            let start = Instant::now();
+            let shown = check(&model, today());
+            whole.push(start.elapsed());
+            drop(shown);
+        }
+        println!(
+            "{nodes} nodes: core check {:.2} ms, session::checked {:.2} ms, session::check {:.2} ms (medians of 15)",
+            median(core),
+            median(rows),
+            median(whole)
+        );
+    }
+
     #[test]
     fn plurals() {
         assert_eq!(plural(1, "node", "nodes"), "1 node");

@@ -43,4 +43,7 @@ console.log(`${"step".padEnd(22)} ${"median".padStart(12)} ${"fastest".padStart(
 time("load (bytes → Model)", () => e.fm_load());
 time("Analysis::new", () => e.fm_analysis());
 const findings = time("check (all rules)", () => e.fm_check());
+time("check, today (app)", () => e.fm_check_today());
+time("session::checked", () => e.fm_session_checked());
+time("session::check (app)", () => e.fm_session_check());
 console.log(`findings: ${findings}; wasm memory: ${(e.memory.buffer.byteLength / 2 ** 20).toFixed(0)} MiB`);
