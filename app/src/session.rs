@@ -4,6 +4,8 @@
 //! with a marker per element) and waiving a finding are decided here; the components render.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Arc, OnceLock};
 
 use flowmap_core::edit::Settings;
 use flowmap_core::{CheckOptions, Date, Finding, LoadErrors, Model, Report, Severity, Waiver};
@@ -23,7 +25,111 @@ pub struct SeverityCount {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Group {
     pub severity: Severity,
-    pub findings: Vec<FindingRow>,
+    pub findings: Rows,
+}
+
+/// The findings of one group as rows, each made when it is first read: the list shows the
+/// first [`Rows::CHUNK`]s only, so a model with thousands of findings does not build (and
+/// drop) thousands of rows per edit. Cloning shares the rows already made.
+#[derive(Clone)]
+pub struct Rows {
+    /// The report's findings (sorted by severity, so a group is one range of them).
+    findings: Arc<Vec<Finding>>,
+    start: usize,
+    len: usize,
+    /// Rows by chunks of [`Rows::CHUNK`], made on first use.
+    chunks: Arc<[OnceLock<Box<[FindingRow]>>]>,
+}
+
+impl Rows {
+    /// Rows made at a time.
+    const CHUNK: usize = 50;
+
+    fn new(findings: Arc<Vec<Finding>>, start: usize, len: usize) -> Rows {
+        Rows {
+            findings,
+            start,
+            len,
+            chunks: (0..len.div_ceil(Self::CHUNK))
+                .map(|_| OnceLock::new())
+                .collect(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The findings of this group, as the core reported them.
+    fn source(&self) -> &[Finding] {
+        &self.findings[self.start..self.start + self.len]
+    }
+
+    pub fn get(&self, index: usize) -> Option<&FindingRow> {
+        if index >= self.len {
+            return None;
+        }
+        let chunk = index / Self::CHUNK;
+        let rows = self.chunks[chunk].get_or_init(|| {
+            let from = chunk * Self::CHUNK;
+            let to = (from + Self::CHUNK).min(self.len);
+            self.source()[from..to]
+                .iter()
+                .map(FindingRow::from)
+                .collect()
+        });
+        rows.get(index % Self::CHUNK)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &FindingRow> + '_ {
+        (0..self.len).map_while(|i| self.get(i))
+    }
+}
+
+impl std::ops::Index<usize> for Rows {
+    type Output = FindingRow;
+
+    fn index(&self, index: usize) -> &FindingRow {
+        self.get(index).expect("row index in range")
+    }
+}
+
+impl<'a> IntoIterator for &'a Rows {
+    type Item = &'a FindingRow;
+    type IntoIter = Box<dyn Iterator<Item = &'a FindingRow> + 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+/// Equal when every row would be: rows are made from these fields of a finding alone.
+impl PartialEq for Rows {
+    fn eq(&self, other: &Rows) -> bool {
+        self.len == other.len
+            && (Arc::ptr_eq(&self.findings, &other.findings) && self.start == other.start
+                || self.source().iter().zip(other.source()).all(|(a, b)| {
+                    a.rule == b.rule
+                        && a.severity == b.severity
+                        && a.waived == b.waived
+                        && a.subject == b.subject
+                        && a.fingerprint == b.fingerprint
+                        && a.message == b.message
+                        && a.path == b.path
+                        && a.name == b.name
+                        && a.controls == b.controls
+                }))
+    }
+}
+
+impl std::fmt::Debug for Rows {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 /// One finding as the list shows it.
@@ -256,7 +362,34 @@ pub struct Checked {
     pub groups: Vec<Group>,
     pub waived: usize,
     /// Markers by element id (open findings only).
-    pub markers: HashMap<String, Marker>,
+    pub markers: HashMap<String, Marker, BuildHasherDefault<IdHasher>>,
+}
+
+/// A quick hash for element ids (FxHash's mixing): the markers map is rebuilt on every edit
+/// and its keys are the model's own ids, so SipHash's resistance to chosen keys buys nothing.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
+        }
+        for byte in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(*byte)).wrapping_mul(K);
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.write(&[byte]);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 #[cfg_attr(not(test), allow(dead_code))]
@@ -279,10 +412,10 @@ pub fn check(model: &Model, today: Option<Date>) -> Checked {
         today,
         ..CheckOptions::default()
     };
-    checked(&flowmap_core::check(model, &options))
+    checked(flowmap_core::check(model, &options))
 }
 
-pub fn checked(report: &Report) -> Checked {
+pub fn checked(report: Report) -> Checked {
     let summary = Severity::DESCENDING
         .into_iter()
         .map(|severity| SeverityCount {
@@ -290,32 +423,52 @@ pub fn checked(report: &Report) -> Checked {
             count: report.summary.count(severity),
         })
         .collect();
-    let groups = Severity::DESCENDING
-        .into_iter()
-        .map(|severity| Group {
-            severity,
-            findings: report
-                .findings
-                .iter()
-                .filter(|f| f.severity == severity)
-                .map(FindingRow::from)
-                .collect(),
-        })
-        .filter(|g| !g.findings.is_empty())
-        .collect();
-    let mut markers: HashMap<String, Marker> = HashMap::new();
-    for f in report.findings.iter().filter(|f| !f.waived) {
-        let m = markers.entry(f.subject.id.clone()).or_insert(Marker {
-            count: 0,
-            worst: f.severity,
-        });
-        m.count += 1;
-        m.worst = m.worst.max(f.severity);
+    let mut markers: HashMap<String, Marker, BuildHasherDefault<IdHasher>> = HashMap::default();
+    let mut waived = 0;
+    for f in &report.findings {
+        if f.waived {
+            waived += 1;
+            continue;
+        }
+        // Look up by `&str` first: one key `String` per element, not per finding.
+        match markers.get_mut(f.subject.id.as_str()) {
+            Some(m) => {
+                m.count += 1;
+                m.worst = m.worst.max(f.severity);
+            }
+            None => {
+                markers.insert(
+                    f.subject.id.clone(),
+                    Marker {
+                        count: 1,
+                        worst: f.severity,
+                    },
+                );
+            }
+        }
     }
+    // The report lists the most severe first: each severity is one range of findings.
+    let findings = Arc::new(report.findings);
+    let mut groups = Vec::new();
+    let mut start = 0;
+    for severity in Severity::DESCENDING {
+        let len = findings[start..]
+            .iter()
+            .take_while(|f| f.severity == severity)
+            .count();
+        if len > 0 {
+            groups.push(Group {
+                severity,
+                findings: Rows::new(findings.clone(), start, len),
+            });
+        }
+        start += len;
+    }
+    debug_assert_eq!(start, findings.len(), "findings sorted by severity");
     Checked {
         summary,
         groups,
-        waived: report.findings.iter().filter(|f| f.waived).count(),
+        waived,
         markers,
     }
 }
@@ -557,9 +710,9 @@ mod tests {
             let report = flowmap_core::check(&model, &options);
             core.push(start.elapsed());
             let start = Instant::now();
-            let shown = checked(&report);
+            let shown = checked(report);
             rows.push(start.elapsed());
-            drop((report, shown));
+            drop(shown);
             let start = Instant::now();
             let shown = check(&model, today());
             whole.push(start.elapsed());

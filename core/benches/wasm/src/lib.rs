@@ -146,29 +146,32 @@ pub extern "C" fn fm_session_check() -> u32 {
     })
 }
 
-/// `session::checked` alone, on a report computed beforehand (not timed); returns the number
-/// of markers.
+/// A report for [`fm_session_checked`] (not timed).
+#[no_mangle]
+pub extern "C" fn fm_session_prepare() {
+    let report = with_model_report(|model| {
+        let options = CheckOptions {
+            today: today(),
+            ..CheckOptions::default()
+        };
+        check(model, &options)
+    });
+    REPORT.with(|r| *r.borrow_mut() = Some(report));
+}
+
+thread_local! {
+    static REPORT: RefCell<Option<flowmap_core::Report>> = const { RefCell::new(None) };
+}
+
+/// `session::checked` alone, on the report of [`fm_session_prepare`]; returns the number of
+/// markers.
 #[no_mangle]
 pub extern "C" fn fm_session_checked() -> u32 {
-    thread_local! {
-        static REPORT: RefCell<Option<flowmap_core::Report>> = const { RefCell::new(None) };
-    }
-    REPORT.with(|r| {
-        let mut r = r.borrow_mut();
-        let report = r.get_or_insert_with(|| {
-            with_model_report(|model| {
-                let options = CheckOptions {
-                    today: today(),
-                    ..CheckOptions::default()
-                };
-                check(model, &options)
-            })
-        });
-        let checked = session::checked(report);
-        let markers = checked.markers.len() as u32;
-        keep(checked);
-        markers
-    })
+    let report = REPORT.with(|r| r.borrow_mut().take().expect("fm_session_prepare first"));
+    let checked = session::checked(report);
+    let markers = checked.markers.len() as u32;
+    keep(checked);
+    markers
 }
 
 fn with_model_report(f: impl FnOnce(&Model) -> flowmap_core::Report) -> flowmap_core::Report {
