@@ -394,19 +394,31 @@ impl<'m> Analysis<'m> {
         label(&self.nodes[n].name, &self.nodes[n].id)
     }
 
+    /// [`Self::node_label`], appended to `out`.
+    pub fn push_node_label(&self, out: &mut String, n: NodeIx) {
+        push_label(out, &self.nodes[n].name, &self.nodes[n].id);
+    }
+
     /// `Store "Name" (id)`: a node with its kind, for messages.
     pub fn kind_label(&self, n: NodeIx) -> String {
         let node = self.nodes[n];
+        let mut out =
+            String::with_capacity(node.kind.as_str().len() + node.name.len() + node.id.len() + 6);
+        self.push_kind_label(&mut out, n);
+        out
+    }
+
+    /// [`Self::kind_label`], appended to `out`.
+    pub fn push_kind_label(&self, out: &mut String, n: NodeIx) {
+        let node = self.nodes[n];
         let kind = node.kind.as_str();
-        let mut out = String::with_capacity(kind.len() + node.name.len() + node.id.len() + 6);
         let mut chars = kind.chars();
         if let Some(first) = chars.next() {
             out.push(first.to_ascii_uppercase());
         }
         out.push_str(chars.as_str());
         out.push(' ');
-        push_label(&mut out, &node.name, &node.id);
-        out
+        push_label(out, &node.name, &node.id);
     }
 
     /// `Name (id)` of a flow, for messages; a nameless flow is `from → to (id)`.
@@ -417,7 +429,7 @@ impl<'m> Analysis<'m> {
     }
 
     /// [`Self::flow_label`], appended to `out`.
-    fn push_flow_label(&self, out: &mut String, f: FlowIx) {
+    pub fn push_flow_label(&self, out: &mut String, f: FlowIx) {
         let flow = self.flows[f];
         if flow.name.trim().is_empty() {
             let (from, to) = self.ends[f];
@@ -439,13 +451,18 @@ impl<'m> Analysis<'m> {
     /// Class ids of a set, comma-separated, for messages.
     pub fn class_list(&self, set: ClassSet) -> String {
         let mut out = String::new();
+        self.push_class_list(&mut out, set);
+        out
+    }
+
+    /// [`Self::class_list`], appended to `out`.
+    pub fn push_class_list(&self, out: &mut String, set: ClassSet) {
         for (i, c) in set.iter().enumerate() {
             if i > 0 {
                 out.push_str(", ");
             }
             out.push_str(&self.taxonomy.class(c).id);
         }
-        out
     }
 
     /// Flow ids of a path.
@@ -473,10 +490,16 @@ impl<'m> Analysis<'m> {
 
     /// Text for a witness path: `class arrives via a → b → c (entered at Name)`.
     pub fn describe_witness(&self, class: usize, path: &[FlowIx]) -> String {
-        let Some(first) = path.first() else {
-            return String::new();
-        };
         let mut out = String::with_capacity(64 + path.len() * 12);
+        self.push_witness(&mut out, class, path);
+        out
+    }
+
+    /// [`Self::describe_witness`], appended to `out` (nothing for an empty path).
+    pub fn push_witness(&self, out: &mut String, class: usize, path: &[FlowIx]) {
+        let Some(first) = path.first() else {
+            return;
+        };
         out.push_str(&self.taxonomy.class(class).id);
         out.push_str(" arrives via ");
         for (i, f) in path.iter().enumerate() {
@@ -488,14 +511,13 @@ impl<'m> Analysis<'m> {
         out.push_str(" (");
         if self.declared[*first].contains(class) {
             out.push_str("declared on ");
-            self.push_flow_label(&mut out, *first);
+            self.push_flow_label(out, *first);
         } else {
             let (entry, _) = self.ends[*first];
             out.push_str("held by ");
-            push_label(&mut out, &self.nodes[entry].name, &self.nodes[entry].id);
+            push_label(out, &self.nodes[entry].name, &self.nodes[entry].id);
         }
         out.push(')');
-        out
     }
 }
 
