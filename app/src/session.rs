@@ -415,6 +415,29 @@ pub fn check(model: &Model, today: Option<Date>) -> Checked {
     checked(flowmap_core::check(model, &options))
 }
 
+/// The live check of an editor: one model after another, each checked as [`check`] does
+/// (the same [`Checked`]), reusing what the previous check computed (the fingerprints of its
+/// findings, see [`flowmap_core::check::Checker`]). Keep one per editor and call
+/// [`Live::check`] after every edit.
+// Not yet called by ui.rs, which still calls `check` (see docs/benchmarks.md).
+#[cfg_attr(not(test), allow(dead_code))]
+#[derive(Debug, Default)]
+pub struct Live {
+    checker: flowmap_core::check::Checker,
+}
+
+#[cfg_attr(not(test), allow(dead_code))]
+impl Live {
+    /// [`check`], reusing the previous checks' work.
+    pub fn check(&mut self, model: &Model, today: Option<Date>) -> Checked {
+        let options = CheckOptions {
+            today,
+            ..CheckOptions::default()
+        };
+        checked(self.checker.check(model, &options))
+    }
+}
+
 pub fn checked(report: Report) -> Checked {
     let summary = Severity::DESCENDING
         .into_iter()
@@ -687,6 +710,23 @@ mod tests {
         assert_eq!(groups[0].ids[1].full, "SOC2:CC6.7");
     }
 
+    #[test]
+    fn a_live_check_shows_what_a_fresh_check_does() {
+        let mut model = template("serverless-shop").unwrap();
+        let mut live = Live::default();
+        for round in 0..3 {
+            let fresh = check(&model, today());
+            let reused = live.check(&model, today());
+            assert_eq!(fresh, reused, "round {round}");
+            assert_eq!(format!("{fresh:?}"), format!("{reused:?}"), "round {round}");
+            // An edit that changes findings: the first flow's flags flipped.
+            let mut flow = model.flows[0].clone();
+            flow.encrypted = !flow.encrypted;
+            flow.monitored = !flow.monitored;
+            model = flowmap_core::edit::ops::update_flow(&model, flow).unwrap();
+        }
+    }
+
     /// Times the live check on the generated 1,000-node model (docs/benchmarks.md):
     /// `cargo test --release -p flowmap-app -- --ignored --nocapture live_check_timing`.
     #[test]
@@ -704,7 +744,9 @@ mod tests {
             times.sort();
             times[times.len() / 2].as_secs_f64() * 1e3
         };
-        let (mut core, mut rows, mut whole) = (Vec::new(), Vec::new(), Vec::new());
+        let mut live = Live::default();
+        let (mut core, mut rows, mut whole, mut again) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for _ in 0..15 {
             let start = Instant::now();
             let report = flowmap_core::check(&model, &options);
@@ -717,12 +759,17 @@ mod tests {
             let shown = check(&model, today());
             whole.push(start.elapsed());
             drop(shown);
+            let start = Instant::now();
+            let shown = live.check(&model, today());
+            again.push(start.elapsed());
+            drop(shown);
         }
         println!(
-            "{nodes} nodes: core check {:.2} ms, session::checked {:.2} ms, session::check {:.2} ms (medians of 15)",
+            "{nodes} nodes: core check {:.2} ms, session::checked {:.2} ms, session::check {:.2} ms, Live::check {:.2} ms (medians of 15)",
             median(core),
             median(rows),
-            median(whole)
+            median(whole),
+            median(again)
         );
     }
 

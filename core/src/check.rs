@@ -136,6 +136,7 @@ fn run(model: &Model, options: &CheckOptions, fingerprints: &mut Fingerprints) -
     // Per finding, in the order made: its run and the rank of its subject.
     let mut made: Vec<(u32, u32)> = Vec::new();
     let mut runs = Vec::new();
+    let mut marks = Vec::new();
     for pass in [Pass::Model, Pass::Findings] {
         // The findings pass reads the model findings in place and adds its own afterwards.
         let mut new_findings = Vec::new();
@@ -193,15 +194,10 @@ fn run(model: &Model, options: &CheckOptions, fingerprints: &mut Fingerprints) -
                     waiver: None,
                 });
             }
-            let mut examined = sink.examined;
-            if !examined.is_sorted() {
-                examined.sort_unstable();
-            }
-            examined.dedup();
             runs.push(RuleRun {
                 rule,
                 severity_override: *severity_override,
-                examined,
+                examined: population(sink.examined, model, &mut marks),
                 exceptions: 0,
                 waived: 0,
             });
@@ -220,6 +216,52 @@ fn run(model: &Model, options: &CheckOptions, fingerprints: &mut Fingerprints) -
         skipped,
         today: options.today,
     }
+}
+
+/// A rule's population: the elements it examined, sorted, without repeats. Many elements
+/// are sorted by marking them (linear in the model's size), few by a sort.
+fn population(mut examined: Vec<Element>, model: &Model, marks: &mut Vec<bool>) -> Vec<Element> {
+    if examined.is_sorted() {
+        examined.dedup();
+        return examined;
+    }
+    let kinds = [
+        (SubjectKind::Node, model.nodes.len()),
+        (SubjectKind::Flow, model.flows.len()),
+        (SubjectKind::Boundary, model.boundaries.len()),
+        (SubjectKind::Model, 1),
+    ];
+    let total: usize = kinds.iter().map(|(_, len)| len).sum();
+    let offset = |kind: SubjectKind| match kind {
+        SubjectKind::Node => 0,
+        SubjectKind::Flow => kinds[0].1,
+        SubjectKind::Boundary => kinds[0].1 + kinds[1].1,
+        SubjectKind::Model => kinds[0].1 + kinds[1].1 + kinds[2].1,
+    };
+    let in_range = |e: &Element| (e.index as usize) < kinds[e.kind as usize].1;
+    if examined.len() * 8 < total || !examined.iter().all(in_range) {
+        examined.sort_unstable();
+        examined.dedup();
+        return examined;
+    }
+    marks.clear();
+    marks.resize(total, false);
+    for e in &examined {
+        marks[offset(e.kind) + e.index as usize] = true;
+    }
+    examined.clear();
+    for (kind, len) in kinds {
+        let start = offset(kind);
+        for (index, marked) in marks[start..start + len].iter().enumerate() {
+            if *marked {
+                examined.push(Element {
+                    kind,
+                    index: index as u32,
+                });
+            }
+        }
+    }
+    examined
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -405,15 +447,22 @@ fn sorted(findings: Vec<Finding>, made: &[(u32, u32)], runs: &[RuleRun]) -> Vec<
             (key, i as u32)
         })
         .collect();
-    // Equal keys: by fingerprint, then in the order made (as the stable sort did).
-    keys.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0).then_with(|| {
-            findings[a.1 as usize]
-                .fingerprint
-                .cmp(&findings[b.1 as usize].fingerprint)
-                .then(a.1.cmp(&b.1))
-        })
-    });
+    // Equal keys (one rule reporting twice on a subject, rare): by fingerprint, then in the
+    // order made, as the stable sort did.
+    keys.sort_unstable();
+    let mut start = 0;
+    while start < keys.len() {
+        let end = start + keys[start..].partition_point(|k| k.0 == keys[start].0);
+        if end - start > 1 {
+            keys[start..end].sort_unstable_by(|a, b| {
+                findings[a.1 as usize]
+                    .fingerprint
+                    .cmp(&findings[b.1 as usize].fingerprint)
+                    .then(a.1.cmp(&b.1))
+            });
+        }
+        start = end;
+    }
     let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
     keys.into_iter()
         .map(|(_, i)| slots[i as usize].take().expect("each finding once"))
@@ -538,12 +587,20 @@ impl Fingerprints {
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = Vec::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)]);
-        out.push(DIGITS[usize::from(b & 0xf)]);
+    // Digits into a buffer on the stack, then one copy: pushing one at a time costs a
+    // capacity check each (~100 wasm instructions a digit at opt-level "z").
+    let mut buffer = [0u8; 64];
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for chunk in bytes.chunks(buffer.len() / 2) {
+        for (pair, b) in buffer.chunks_exact_mut(2).zip(chunk) {
+            pair[0] = DIGITS[usize::from(b >> 4)];
+            pair[1] = DIGITS[usize::from(b & 0xf)];
+        }
+        out.push_str(
+            std::str::from_utf8(&buffer[..chunk.len() * 2]).expect("hex digits are ASCII"),
+        );
     }
-    String::from_utf8(out).expect("hex digits are ASCII")
+    out
 }
 
 #[cfg(test)]

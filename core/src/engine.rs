@@ -4,11 +4,12 @@
 //! Elements are sorted by id before anything is computed, so every result (findings, witness
 //! paths, their order) is independent of the order of nodes and flows in the file.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::Direction;
 
+use crate::fasthash::FastMap;
 use crate::finding::SubjectKind;
 use crate::model::{BoundaryKind, Flow, Model, Node, NodeKind, Role};
 use crate::taxonomy::{ClassSet, Taxonomy, SENSITIVE_TIER};
@@ -66,7 +67,7 @@ pub struct Analysis<'m> {
     /// `arrival[n * class_count + c]`: the flow through which class `c` first reached node `n`.
     arrival: Vec<u32>,
     /// Boundary ids → index in `model.boundaries` (the first, should ids repeat).
-    boundary_index: HashMap<&'m str, usize>,
+    boundary_index: FastMap<&'m str, usize>,
     /// Per boundary: its parent's index, if it has one that exists.
     boundary_parent: Vec<Option<usize>>,
     /// Per node: the index of its boundary, if it names one that exists.
@@ -90,7 +91,8 @@ impl<'m> Analysis<'m> {
 
         // Hash lookups: a binary search over ids compares strings behind pointers, a cache
         // miss each, which dominated this function at 100k nodes.
-        let mut node_index: HashMap<&str, NodeIx> = HashMap::with_capacity(nodes.len());
+        let mut node_index: FastMap<&str, NodeIx> =
+            FastMap::with_capacity_and_hasher(nodes.len(), Default::default());
         for (n, node) in nodes.iter().enumerate() {
             node_index.entry(node.id.as_str()).or_insert(n);
         }
@@ -109,8 +111,8 @@ impl<'m> Analysis<'m> {
             graph.add_edge(NodeIndex::new(*from), NodeIndex::new(*to), ());
         }
 
-        let mut boundary_index: HashMap<&str, usize> =
-            HashMap::with_capacity(model.boundaries.len());
+        let mut boundary_index: FastMap<&str, usize> =
+            FastMap::with_capacity_and_hasher(model.boundaries.len(), Default::default());
         for (b, boundary) in model.boundaries.iter().enumerate() {
             boundary_index.entry(boundary.id.as_str()).or_insert(b);
         }
@@ -296,7 +298,8 @@ impl<'m> Analysis<'m> {
     /// The flows that brought class `c` onto flow `f`, from where it entered the system
     /// (a flow that declares it, or a store that holds it) to `f` itself.
     pub fn witness(&self, f: FlowIx, c: usize) -> Vec<FlowIx> {
-        let mut path = vec![f];
+        let mut path = Vec::with_capacity(8);
+        path.push(f);
         let mut current = f;
         while !self.declared[current].contains(c) && path.len() <= self.flows.len() {
             let source = self.ends[current].0;
@@ -500,6 +503,17 @@ impl<'m> Analysis<'m> {
         let Some(first) = path.first() else {
             return;
         };
+        // Room for all of it at once (the label's name and id bound the label's length).
+        let ids: usize = path.iter().map(|f| self.flows[*f].id.len() + 5).sum();
+        let (entry, to) = self.ends[*first];
+        let names = self.nodes[entry].name.len() + self.nodes[to].name.len();
+        out.reserve(
+            48 + self.taxonomy.class(class).id.len()
+                + ids
+                + names
+                + 2 * self.flows[*first].id.len()
+                + self.flows[*first].name.len(),
+        );
         out.push_str(&self.taxonomy.class(class).id);
         out.push_str(" arrives via ");
         for (i, f) in path.iter().enumerate() {

@@ -47,4 +47,7 @@ const findings = time("check (all rules)", () => e.fm_check());
 time("check, today (app)", () => e.fm_check_today());
 time("session::checked", () => e.fm_session_checked(), () => e.fm_session_prepare());
 time("session::check (app)", () => e.fm_session_check());
+e.fm_live_check(); // fills its cache
+e.fm_release();
+time("Live::check (app)", () => e.fm_live_check());
 console.log(`findings: ${findings}; wasm memory: ${(e.memory.buffer.byteLength / 2 ** 20).toFixed(0)} MiB`);

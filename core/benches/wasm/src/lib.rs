@@ -146,6 +146,21 @@ pub extern "C" fn fm_session_check() -> u32 {
     })
 }
 
+/// `session::Live::check`, as the app runs it after an edit when it keeps a `Live` (the
+/// first call, made before the timed ones, fills its cache); returns the number of markers.
+#[no_mangle]
+pub extern "C" fn fm_live_check() -> u32 {
+    thread_local! {
+        static LIVE: RefCell<session::Live> = RefCell::new(session::Live::default());
+    }
+    with_model(|model| {
+        let checked = LIVE.with(|live| live.borrow_mut().check(model, today()));
+        let markers = checked.markers.len() as u32;
+        keep(checked);
+        markers
+    })
+}
+
 /// A report for [`fm_session_checked`] (not timed).
 #[no_mangle]
 pub extern "C" fn fm_session_prepare() {
