@@ -4,10 +4,10 @@
 //! with a marker per element) and waiving a finding are decided here; the components render.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, OnceLock};
 
 use flowmap_core::edit::Settings;
+use flowmap_core::fasthash::FastBuild;
 use flowmap_core::{CheckOptions, Date, Finding, LoadErrors, Model, Report, Severity, Waiver};
 
 /// The worked example, embedded at compile time so "Load example" needs no request.
@@ -361,35 +361,9 @@ pub struct Checked {
     /// Findings by severity, most severe first; severities without findings are left out.
     pub groups: Vec<Group>,
     pub waived: usize,
-    /// Markers by element id (open findings only).
-    pub markers: HashMap<String, Marker, BuildHasherDefault<IdHasher>>,
-}
-
-/// A quick hash for element ids (FxHash's mixing): the markers map is rebuilt on every edit
-/// and its keys are the model's own ids, so SipHash's resistance to chosen keys buys nothing.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
-        }
-        for byte in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(*byte)).wrapping_mul(K);
-        }
-    }
-
-    fn write_u8(&mut self, byte: u8) {
-        self.write(&[byte]);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
+    /// Markers by element id (open findings only), with a quick hash (the keys are the
+    /// model's own ids, rebuilt on every edit).
+    pub markers: HashMap<String, Marker, FastBuild>,
 }
 
 #[cfg_attr(not(test), allow(dead_code))]
@@ -446,7 +420,7 @@ pub fn checked(report: Report) -> Checked {
             count: report.summary.count(severity),
         })
         .collect();
-    let mut markers: HashMap<String, Marker, BuildHasherDefault<IdHasher>> = HashMap::default();
+    let mut markers: HashMap<String, Marker, FastBuild> = HashMap::default();
     let mut waived = 0;
     for f in &report.findings {
         if f.waived {
