@@ -316,11 +316,13 @@ impl SubjectRanks {
                 (index, model.flows[index].id.as_str())
             }),
         );
-        let mut by_id: Vec<usize> = (0..model.boundaries.len()).collect();
-        by_id.sort_by(|a, b| model.boundaries[*a].id.cmp(&model.boundaries[*b].id));
+        let by_id = crate::engine::order_by_id(model.boundaries.iter().map(|b| b.id.as_str()));
         let boundaries = ranks(
             model.boundaries.len(),
-            &mut by_id.iter().map(|b| (*b, model.boundaries[*b].id.as_str())),
+            &mut by_id.iter().map(|b| {
+                let b = *b as usize;
+                (b, model.boundaries[b].id.as_str())
+            }),
         );
         SubjectRanks {
             nodes,
@@ -429,12 +431,16 @@ fn count_exceptions(
 /// from integer keys (severity, the rule's place among the rule ids, the subject's rank),
 /// with fingerprints compared only between findings of one rule on one subject.
 fn sorted(findings: Vec<Finding>, made: &[(u32, u32)], runs: &[RuleRun]) -> Vec<Finding> {
-    let mut by_id: Vec<usize> = (0..runs.len()).collect();
-    by_id.sort_by_key(|run| runs[*run].rule.id);
-    let mut rule_rank = vec![0u64; runs.len()];
-    for (rank, run) in by_id.into_iter().enumerate() {
-        rule_rank[run] = rank as u64;
-    }
+    // A rule's place among the rule ids (ids are unique; a few dozen runs, so counting is
+    // as quick as sorting and adds no sort to the wasm module).
+    let rule_rank: Vec<u64> = runs
+        .iter()
+        .map(|run| {
+            runs.iter()
+                .filter(|other| other.rule.id < run.rule.id)
+                .count() as u64
+        })
+        .collect();
     let mut keys: Vec<(u64, u32)> = findings
         .iter()
         .zip(made)
@@ -449,20 +455,14 @@ fn sorted(findings: Vec<Finding>, made: &[(u32, u32)], runs: &[RuleRun]) -> Vec<
         .collect();
     // Equal keys (one rule reporting twice on a subject, rare): by fingerprint, then in the
     // order made, as the stable sort did.
-    keys.sort_unstable();
-    let mut start = 0;
-    while start < keys.len() {
-        let end = start + keys[start..].partition_point(|k| k.0 == keys[start].0);
-        if end - start > 1 {
-            keys[start..end].sort_unstable_by(|a, b| {
-                findings[a.1 as usize]
-                    .fingerprint
-                    .cmp(&findings[b.1 as usize].fingerprint)
-                    .then(a.1.cmp(&b.1))
-            });
-        }
-        start = end;
-    }
+    keys.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0).then_with(|| {
+            findings[a.1 as usize]
+                .fingerprint
+                .cmp(&findings[b.1 as usize].fingerprint)
+                .then(a.1.cmp(&b.1))
+        })
+    });
     let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
     keys.into_iter()
         .map(|(_, i)| slots[i as usize].take().expect("each finding once"))

@@ -539,16 +539,22 @@ impl<'m> Analysis<'m> {
 /// comparing the first eight bytes as one integer first: most comparisons then read no string
 /// (which, behind a pointer, costs a cache miss). Zero padding keeps the order: a string that
 /// ends first is the smaller one, and a zero byte cannot differ from the padding.
-fn order_by_id<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<u32> {
-    let mut keyed: Vec<(u64, &str, u32)> = ids
-        .enumerate()
-        .map(|(i, id)| {
-            let mut prefix = [0u8; 8];
-            let len = id.len().min(8);
-            prefix[..len].copy_from_slice(&id.as_bytes()[..len]);
-            (u64::from_be_bytes(prefix), id, i as u32)
-        })
-        .collect();
+pub(crate) fn order_by_id<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<u32> {
+    sort_keyed(
+        ids.enumerate()
+            .map(|(i, id)| {
+                let mut prefix = [0u8; 8];
+                let len = id.len().min(8);
+                prefix[..len].copy_from_slice(&id.as_bytes()[..len]);
+                (u64::from_be_bytes(prefix), id, i as u32)
+            })
+            .collect(),
+    )
+}
+
+/// [`order_by_id`]'s sort, not generic: one copy of the sort in the (size-bound) wasm module
+/// for every caller.
+fn sort_keyed(mut keyed: Vec<(u64, &str, u32)>) -> Vec<u32> {
     keyed.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
     keyed.into_iter().map(|(_, _, i)| i).collect()
 }
