@@ -137,9 +137,15 @@ fn run(model: &Model, options: &CheckOptions, fingerprints: &mut Fingerprints) -
     let mut made: Vec<(u32, u32)> = Vec::new();
     let mut runs = Vec::new();
     let mut marks = Vec::new();
+    // The findings rules report at most once per waiver each: room for them too, so adding
+    // them moves no model finding.
+    let findings_rules = enabled_rules
+        .iter()
+        .filter(|(rule, _)| matches!(rule.check, Check::Findings(_)))
+        .count();
     for pass in [Pass::Model, Pass::Findings] {
         // The findings pass reads the model findings in place and adds its own afterwards.
-        let mut new_findings = Vec::new();
+        let mut sinks = Vec::new();
         for (rule, severity_override) in &enabled_rules {
             let mut sink = Sink::default();
             match (pass, rule.check) {
@@ -155,12 +161,20 @@ fn run(model: &Model, options: &CheckOptions, fingerprints: &mut Fingerprints) -
                 _ => continue,
             }
             ran.insert(rule.id);
+            sinks.push((*rule, *severity_override, sink));
+        }
+        // Each finding made once, in place (a growing list would copy them all as it grows).
+        let reported: usize = sinks.iter().map(|(_, _, sink)| sink.reports.len()).sum();
+        let mut new_findings = Vec::with_capacity(match pass {
+            Pass::Model => reported + findings_rules * model.waivers.len(),
+            Pass::Findings => reported,
+        });
+        made.reserve(reported);
+        for (rule, severity_override, sink) in sinks {
             let run_index = runs.len() as u32;
             // Control ids per set of extra families (a rule reports with one or two), shared
             // by its findings.
             let mut controls: Vec<(&'static [Family], Arc<[&'static str]>)> = Vec::new();
-            new_findings.reserve(sink.reports.len());
-            made.reserve(sink.reports.len());
             let prefix = fingerprints.prefix(rule.id);
             for report in sink.reports {
                 let at = match controls.iter().position(|(extra, _)| {
@@ -196,13 +210,17 @@ fn run(model: &Model, options: &CheckOptions, fingerprints: &mut Fingerprints) -
             }
             runs.push(RuleRun {
                 rule,
-                severity_override: *severity_override,
+                severity_override,
                 examined: population(sink.examined, model, &mut marks),
                 exceptions: 0,
                 waived: 0,
             });
         }
-        findings.append(&mut new_findings);
+        if findings.is_empty() {
+            findings = new_findings;
+        } else {
+            findings.append(&mut new_findings);
+        }
     }
     apply_waivers(model, options, &runs, &made, &mut findings);
     count_exceptions(&findings, &made, &subjects, &mut runs);
