@@ -5,7 +5,7 @@
 
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// FxHash's mixing (rustc's hasher): rotate, xor a word, multiply.
+/// FxHash's mixing (rustc's hasher): rotate, xor a word, multiply; and a final mix.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FastHasher(u64);
 
@@ -38,7 +38,14 @@ impl Hasher for FastHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        // A product's low bits depend only on its factors' low bits, and the hash table picks
+        // buckets by the low bits: fold the high half in (as fmix64 does), or ids that differ
+        // only in the last bytes of a word (`n-0001`, `n-0002`) would share buckets.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h
     }
 }
 

@@ -146,6 +146,25 @@ pub extern "C" fn fm_session_check() -> u32 {
     })
 }
 
+/// The core check through a `Checker` kept across calls (with `today`); returns the number
+/// of findings.
+#[no_mangle]
+pub extern "C" fn fm_checker_check() -> u32 {
+    thread_local! {
+        static CHECKER: RefCell<flowmap_core::check::Checker> = RefCell::new(flowmap_core::check::Checker::new());
+    }
+    with_model(|model| {
+        let options = CheckOptions {
+            today: today(),
+            ..CheckOptions::default()
+        };
+        let report = CHECKER.with(|c| c.borrow_mut().check(model, &options));
+        let findings = report.findings.len() as u32;
+        keep(report);
+        findings
+    })
+}
+
 /// `session::Live::check`, as the app runs it after an edit when it keeps a `Live` (the
 /// first call, made before the timed ones, fills its cache); returns the number of markers.
 #[no_mangle]
