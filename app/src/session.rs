@@ -420,7 +420,9 @@ pub fn checked(report: Report) -> Checked {
             count: report.summary.count(severity),
         })
         .collect();
-    let mut markers: HashMap<String, Marker, FastBuild> = HashMap::default();
+    // Room for a marker per element with a finding (a few findings each): no rehashing.
+    let mut markers: HashMap<String, Marker, FastBuild> =
+        HashMap::with_capacity_and_hasher(report.findings.len() / 2, FastBuild::default());
     let mut waived = 0;
     for f in &report.findings {
         if f.waived {
