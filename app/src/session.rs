@@ -4,8 +4,10 @@
 //! with a marker per element) and waiving a finding are decided here; the components render.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use flowmap_core::edit::Settings;
+use flowmap_core::fasthash::FastBuild;
 use flowmap_core::{CheckOptions, Date, Finding, LoadErrors, Model, Report, Severity, Waiver};
 
 /// The worked example, embedded at compile time so "Load example" needs no request.
@@ -23,7 +25,111 @@ pub struct SeverityCount {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Group {
     pub severity: Severity,
-    pub findings: Vec<FindingRow>,
+    pub findings: Rows,
+}
+
+/// The findings of one group as rows, each made when it is first read: the list shows the
+/// first [`Rows::CHUNK`]s only, so a model with thousands of findings does not build (and
+/// drop) thousands of rows per edit. Cloning shares the rows already made.
+#[derive(Clone)]
+pub struct Rows {
+    /// The report's findings (sorted by severity, so a group is one range of them).
+    findings: Arc<Vec<Finding>>,
+    start: usize,
+    len: usize,
+    /// Rows by chunks of [`Rows::CHUNK`], made on first use.
+    chunks: Arc<[OnceLock<Box<[FindingRow]>>]>,
+}
+
+impl Rows {
+    /// Rows made at a time.
+    const CHUNK: usize = 50;
+
+    fn new(findings: Arc<Vec<Finding>>, start: usize, len: usize) -> Rows {
+        Rows {
+            findings,
+            start,
+            len,
+            chunks: (0..len.div_ceil(Self::CHUNK))
+                .map(|_| OnceLock::new())
+                .collect(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The findings of this group, as the core reported them.
+    fn source(&self) -> &[Finding] {
+        &self.findings[self.start..self.start + self.len]
+    }
+
+    pub fn get(&self, index: usize) -> Option<&FindingRow> {
+        if index >= self.len {
+            return None;
+        }
+        let chunk = index / Self::CHUNK;
+        let rows = self.chunks[chunk].get_or_init(|| {
+            let from = chunk * Self::CHUNK;
+            let to = (from + Self::CHUNK).min(self.len);
+            self.source()[from..to]
+                .iter()
+                .map(FindingRow::from)
+                .collect()
+        });
+        rows.get(index % Self::CHUNK)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &FindingRow> + '_ {
+        (0..self.len).map_while(|i| self.get(i))
+    }
+}
+
+impl std::ops::Index<usize> for Rows {
+    type Output = FindingRow;
+
+    fn index(&self, index: usize) -> &FindingRow {
+        self.get(index).expect("row index in range")
+    }
+}
+
+impl<'a> IntoIterator for &'a Rows {
+    type Item = &'a FindingRow;
+    type IntoIter = Box<dyn Iterator<Item = &'a FindingRow> + 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+/// Equal when every row would be: rows are made from these fields of a finding alone.
+impl PartialEq for Rows {
+    fn eq(&self, other: &Rows) -> bool {
+        self.len == other.len
+            && (Arc::ptr_eq(&self.findings, &other.findings) && self.start == other.start
+                || self.source().iter().zip(other.source()).all(|(a, b)| {
+                    a.rule == b.rule
+                        && a.severity == b.severity
+                        && a.waived == b.waived
+                        && a.subject == b.subject
+                        && a.fingerprint == b.fingerprint
+                        && a.message == b.message
+                        && a.path == b.path
+                        && a.name == b.name
+                        && a.controls == b.controls
+                }))
+    }
+}
+
+impl std::fmt::Debug for Rows {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 /// One finding as the list shows it.
@@ -255,8 +361,9 @@ pub struct Checked {
     /// Findings by severity, most severe first; severities without findings are left out.
     pub groups: Vec<Group>,
     pub waived: usize,
-    /// Markers by element id (open findings only).
-    pub markers: HashMap<String, Marker>,
+    /// Markers by element id (open findings only), with a quick hash (the keys are the
+    /// model's own ids, rebuilt on every edit).
+    pub markers: HashMap<String, Marker, FastBuild>,
 }
 
 #[cfg_attr(not(test), allow(dead_code))]
@@ -279,10 +386,33 @@ pub fn check(model: &Model, today: Option<Date>) -> Checked {
         today,
         ..CheckOptions::default()
     };
-    checked(&flowmap_core::check(model, &options))
+    checked(flowmap_core::check(model, &options))
 }
 
-pub fn checked(report: &Report) -> Checked {
+/// The live check of an editor: one model after another, each checked as [`check`] does
+/// (the same [`Checked`]), reusing what the previous check computed (the fingerprints of its
+/// findings, see [`flowmap_core::check::Checker`]). Keep one per editor and call
+/// [`Live::check`] after every edit.
+// Not yet called by ui.rs, which still calls `check` (see docs/benchmarks.md).
+#[cfg_attr(not(test), allow(dead_code))]
+#[derive(Debug, Default)]
+pub struct Live {
+    checker: flowmap_core::check::Checker,
+}
+
+#[cfg_attr(not(test), allow(dead_code))]
+impl Live {
+    /// [`check`], reusing the previous checks' work.
+    pub fn check(&mut self, model: &Model, today: Option<Date>) -> Checked {
+        let options = CheckOptions {
+            today,
+            ..CheckOptions::default()
+        };
+        checked(self.checker.check(model, &options))
+    }
+}
+
+pub fn checked(report: Report) -> Checked {
     let summary = Severity::DESCENDING
         .into_iter()
         .map(|severity| SeverityCount {
@@ -290,32 +420,54 @@ pub fn checked(report: &Report) -> Checked {
             count: report.summary.count(severity),
         })
         .collect();
-    let groups = Severity::DESCENDING
-        .into_iter()
-        .map(|severity| Group {
-            severity,
-            findings: report
-                .findings
-                .iter()
-                .filter(|f| f.severity == severity)
-                .map(FindingRow::from)
-                .collect(),
-        })
-        .filter(|g| !g.findings.is_empty())
-        .collect();
-    let mut markers: HashMap<String, Marker> = HashMap::new();
-    for f in report.findings.iter().filter(|f| !f.waived) {
-        let m = markers.entry(f.subject.id.clone()).or_insert(Marker {
-            count: 0,
-            worst: f.severity,
-        });
-        m.count += 1;
-        m.worst = m.worst.max(f.severity);
+    // Room for a marker per element with a finding (a few findings each): no rehashing.
+    let mut markers: HashMap<String, Marker, FastBuild> =
+        HashMap::with_capacity_and_hasher(report.findings.len() / 2, FastBuild::default());
+    let mut waived = 0;
+    for f in &report.findings {
+        if f.waived {
+            waived += 1;
+            continue;
+        }
+        // Look up by `&str` first: one key `String` per element, not per finding.
+        match markers.get_mut(f.subject.id.as_str()) {
+            Some(m) => {
+                m.count += 1;
+                m.worst = m.worst.max(f.severity);
+            }
+            None => {
+                markers.insert(
+                    f.subject.id.clone(),
+                    Marker {
+                        count: 1,
+                        worst: f.severity,
+                    },
+                );
+            }
+        }
     }
+    // The report lists the most severe first: each severity is one range of findings.
+    let findings = Arc::new(report.findings);
+    let mut groups = Vec::new();
+    let mut start = 0;
+    for severity in Severity::DESCENDING {
+        let len = findings[start..]
+            .iter()
+            .take_while(|f| f.severity == severity)
+            .count();
+        if len > 0 {
+            groups.push(Group {
+                severity,
+                findings: Rows::new(findings.clone(), start, len),
+            });
+        }
+        start += len;
+    }
+    debug_assert_eq!(start, findings.len(), "findings sorted by severity");
     Checked {
         summary,
         groups,
-        waived: report.findings.iter().filter(|f| f.waived).count(),
+        waived,
         markers,
     }
 }
@@ -532,6 +684,69 @@ mod tests {
             ]
         );
         assert_eq!(groups[0].ids[1].full, "SOC2:CC6.7");
+    }
+
+    #[test]
+    fn a_live_check_shows_what_a_fresh_check_does() {
+        let mut model = template("serverless-shop").unwrap();
+        let mut live = Live::default();
+        for round in 0..3 {
+            let fresh = check(&model, today());
+            let reused = live.check(&model, today());
+            assert_eq!(fresh, reused, "round {round}");
+            assert_eq!(format!("{fresh:?}"), format!("{reused:?}"), "round {round}");
+            // An edit that changes findings: the first flow's flags flipped.
+            let mut flow = model.flows[0].clone();
+            flow.encrypted = !flow.encrypted;
+            flow.monitored = !flow.monitored;
+            model = flowmap_core::edit::ops::update_flow(&model, flow).unwrap();
+        }
+    }
+
+    /// Times the live check on the generated 1,000-node model (docs/benchmarks.md):
+    /// `cargo test --release -p flowmap-app -- --ignored --nocapture live_check_timing`.
+    #[test]
+    #[ignore = "a measurement, not a test"]
+    fn live_check_timing() {
+        use std::time::{Duration, Instant};
+        let nodes = std::env::var("FLOWMAP_NODES").map_or(1000, |n| n.parse().unwrap());
+        let model =
+            flowmap_core::generate::generate(&flowmap_core::generate::GenerateSpec::new(nodes));
+        let options = CheckOptions {
+            today: today(),
+            ..CheckOptions::default()
+        };
+        let median = |mut times: Vec<Duration>| {
+            times.sort();
+            times[times.len() / 2].as_secs_f64() * 1e3
+        };
+        let mut live = Live::default();
+        let (mut core, mut rows, mut whole, mut again) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..15 {
+            let start = Instant::now();
+            let report = flowmap_core::check(&model, &options);
+            core.push(start.elapsed());
+            let start = Instant::now();
+            let shown = checked(report);
+            rows.push(start.elapsed());
+            drop(shown);
+            let start = Instant::now();
+            let shown = check(&model, today());
+            whole.push(start.elapsed());
+            drop(shown);
+            let start = Instant::now();
+            let shown = live.check(&model, today());
+            again.push(start.elapsed());
+            drop(shown);
+        }
+        println!(
+            "{nodes} nodes: core check {:.2} ms, session::checked {:.2} ms, session::check {:.2} ms, Live::check {:.2} ms (medians of 15)",
+            median(core),
+            median(rows),
+            median(whole),
+            median(again)
+        );
     }
 
     #[test]

@@ -4,11 +4,12 @@
 //! Elements are sorted by id before anything is computed, so every result (findings, witness
 //! paths, their order) is independent of the order of nodes and flows in the file.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::Direction;
 
+use crate::fasthash::FastMap;
 use crate::finding::SubjectKind;
 use crate::model::{BoundaryKind, Flow, Model, Node, NodeKind, Role};
 use crate::taxonomy::{ClassSet, Taxonomy, SENSITIVE_TIER};
@@ -66,7 +67,7 @@ pub struct Analysis<'m> {
     /// `arrival[n * class_count + c]`: the flow through which class `c` first reached node `n`.
     arrival: Vec<u32>,
     /// Boundary ids → index in `model.boundaries` (the first, should ids repeat).
-    boundary_index: HashMap<&'m str, usize>,
+    boundary_index: FastMap<&'m str, usize>,
     /// Per boundary: its parent's index, if it has one that exists.
     boundary_parent: Vec<Option<usize>>,
     /// Per node: the index of its boundary, if it names one that exists.
@@ -90,7 +91,8 @@ impl<'m> Analysis<'m> {
 
         // Hash lookups: a binary search over ids compares strings behind pointers, a cache
         // miss each, which dominated this function at 100k nodes.
-        let mut node_index: HashMap<&str, NodeIx> = HashMap::with_capacity(nodes.len());
+        let mut node_index: FastMap<&str, NodeIx> =
+            FastMap::with_capacity_and_hasher(nodes.len(), Default::default());
         for (n, node) in nodes.iter().enumerate() {
             node_index.entry(node.id.as_str()).or_insert(n);
         }
@@ -109,8 +111,8 @@ impl<'m> Analysis<'m> {
             graph.add_edge(NodeIndex::new(*from), NodeIndex::new(*to), ());
         }
 
-        let mut boundary_index: HashMap<&str, usize> =
-            HashMap::with_capacity(model.boundaries.len());
+        let mut boundary_index: FastMap<&str, usize> =
+            FastMap::with_capacity_and_hasher(model.boundaries.len(), Default::default());
         for (b, boundary) in model.boundaries.iter().enumerate() {
             boundary_index.entry(boundary.id.as_str()).or_insert(b);
         }
@@ -296,7 +298,8 @@ impl<'m> Analysis<'m> {
     /// The flows that brought class `c` onto flow `f`, from where it entered the system
     /// (a flow that declares it, or a store that holds it) to `f` itself.
     pub fn witness(&self, f: FlowIx, c: usize) -> Vec<FlowIx> {
-        let mut path = vec![f];
+        let mut path = Vec::with_capacity(8);
+        path.push(f);
         let mut current = f;
         while !self.declared[current].contains(c) && path.len() <= self.flows.len() {
             let source = self.ends[current].0;
@@ -394,19 +397,31 @@ impl<'m> Analysis<'m> {
         label(&self.nodes[n].name, &self.nodes[n].id)
     }
 
+    /// [`Self::node_label`], appended to `out`.
+    pub fn push_node_label(&self, out: &mut String, n: NodeIx) {
+        push_label(out, &self.nodes[n].name, &self.nodes[n].id);
+    }
+
     /// `Store "Name" (id)`: a node with its kind, for messages.
     pub fn kind_label(&self, n: NodeIx) -> String {
         let node = self.nodes[n];
+        let mut out =
+            String::with_capacity(node.kind.as_str().len() + node.name.len() + node.id.len() + 6);
+        self.push_kind_label(&mut out, n);
+        out
+    }
+
+    /// [`Self::kind_label`], appended to `out`.
+    pub fn push_kind_label(&self, out: &mut String, n: NodeIx) {
+        let node = self.nodes[n];
         let kind = node.kind.as_str();
-        let mut out = String::with_capacity(kind.len() + node.name.len() + node.id.len() + 6);
         let mut chars = kind.chars();
         if let Some(first) = chars.next() {
             out.push(first.to_ascii_uppercase());
         }
         out.push_str(chars.as_str());
         out.push(' ');
-        push_label(&mut out, &node.name, &node.id);
-        out
+        push_label(out, &node.name, &node.id);
     }
 
     /// `Name (id)` of a flow, for messages; a nameless flow is `from → to (id)`.
@@ -417,7 +432,7 @@ impl<'m> Analysis<'m> {
     }
 
     /// [`Self::flow_label`], appended to `out`.
-    fn push_flow_label(&self, out: &mut String, f: FlowIx) {
+    pub fn push_flow_label(&self, out: &mut String, f: FlowIx) {
         let flow = self.flows[f];
         if flow.name.trim().is_empty() {
             let (from, to) = self.ends[f];
@@ -439,13 +454,18 @@ impl<'m> Analysis<'m> {
     /// Class ids of a set, comma-separated, for messages.
     pub fn class_list(&self, set: ClassSet) -> String {
         let mut out = String::new();
+        self.push_class_list(&mut out, set);
+        out
+    }
+
+    /// [`Self::class_list`], appended to `out`.
+    pub fn push_class_list(&self, out: &mut String, set: ClassSet) {
         for (i, c) in set.iter().enumerate() {
             if i > 0 {
                 out.push_str(", ");
             }
             out.push_str(&self.taxonomy.class(c).id);
         }
-        out
     }
 
     /// Flow ids of a path.
@@ -473,10 +493,27 @@ impl<'m> Analysis<'m> {
 
     /// Text for a witness path: `class arrives via a → b → c (entered at Name)`.
     pub fn describe_witness(&self, class: usize, path: &[FlowIx]) -> String {
-        let Some(first) = path.first() else {
-            return String::new();
-        };
         let mut out = String::with_capacity(64 + path.len() * 12);
+        self.push_witness(&mut out, class, path);
+        out
+    }
+
+    /// [`Self::describe_witness`], appended to `out` (nothing for an empty path).
+    pub fn push_witness(&self, out: &mut String, class: usize, path: &[FlowIx]) {
+        let Some(first) = path.first() else {
+            return;
+        };
+        // Room for all of it at once (the label's name and id bound the label's length).
+        let ids: usize = path.iter().map(|f| self.flows[*f].id.len() + 5).sum();
+        let (entry, to) = self.ends[*first];
+        let names = self.nodes[entry].name.len() + self.nodes[to].name.len();
+        out.reserve(
+            48 + self.taxonomy.class(class).id.len()
+                + ids
+                + names
+                + 2 * self.flows[*first].id.len()
+                + self.flows[*first].name.len(),
+        );
         out.push_str(&self.taxonomy.class(class).id);
         out.push_str(" arrives via ");
         for (i, f) in path.iter().enumerate() {
@@ -488,14 +525,13 @@ impl<'m> Analysis<'m> {
         out.push_str(" (");
         if self.declared[*first].contains(class) {
             out.push_str("declared on ");
-            self.push_flow_label(&mut out, *first);
+            self.push_flow_label(out, *first);
         } else {
             let (entry, _) = self.ends[*first];
             out.push_str("held by ");
-            push_label(&mut out, &self.nodes[entry].name, &self.nodes[entry].id);
+            push_label(out, &self.nodes[entry].name, &self.nodes[entry].id);
         }
         out.push(')');
-        out
     }
 }
 
@@ -503,16 +539,22 @@ impl<'m> Analysis<'m> {
 /// comparing the first eight bytes as one integer first: most comparisons then read no string
 /// (which, behind a pointer, costs a cache miss). Zero padding keeps the order: a string that
 /// ends first is the smaller one, and a zero byte cannot differ from the padding.
-fn order_by_id<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<u32> {
-    let mut keyed: Vec<(u64, &str, u32)> = ids
-        .enumerate()
-        .map(|(i, id)| {
-            let mut prefix = [0u8; 8];
-            let len = id.len().min(8);
-            prefix[..len].copy_from_slice(&id.as_bytes()[..len]);
-            (u64::from_be_bytes(prefix), id, i as u32)
-        })
-        .collect();
+pub(crate) fn order_by_id<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<u32> {
+    sort_keyed(
+        ids.enumerate()
+            .map(|(i, id)| {
+                let mut prefix = [0u8; 8];
+                let len = id.len().min(8);
+                prefix[..len].copy_from_slice(&id.as_bytes()[..len]);
+                (u64::from_be_bytes(prefix), id, i as u32)
+            })
+            .collect(),
+    )
+}
+
+/// [`order_by_id`]'s sort, not generic: one copy of the sort in the (size-bound) wasm module
+/// for every caller.
+fn sort_keyed(mut keyed: Vec<(u64, &str, u32)>) -> Vec<u32> {
     keyed.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
     keyed.into_iter().map(|(_, _, i)| i).collect()
 }

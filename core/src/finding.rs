@@ -1,6 +1,7 @@
 //! Findings: what a rule reports about one subject.
 
 use std::fmt;
+use std::sync::Arc;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -91,8 +92,10 @@ pub struct Finding {
     pub path: Vec<String>,
     /// Plain text; names elements by name and id.
     pub message: String,
-    /// Control ids such as `SOC2:CC6.7`, SOC 2 first, then ISO 27001, NIST, PCI DSS.
-    pub controls: Vec<&'static str>,
+    /// Control ids such as `SOC2:CC6.7`, SOC 2 first, then ISO 27001, NIST, PCI DSS. Shared
+    /// by the findings of a rule (serialized as a list, like a `Vec`).
+    #[serde(serialize_with = "serialize_controls")]
+    pub controls: Arc<[&'static str]>,
     /// Stable across edits: derived from the rule id and subject ids, never positions.
     pub fingerprint: String,
     /// Suppressed by a current waiver (still reported, not counted).
@@ -100,6 +103,13 @@ pub struct Finding {
     /// The waiver that suppresses it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<crate::model::Waiver>,
+}
+
+fn serialize_controls<S: serde::Serializer>(
+    controls: &Arc<[&'static str]>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    controls[..].serialize(serializer)
 }
 
 /// Counts of findings that are not waived, by severity.

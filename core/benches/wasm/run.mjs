@@ -16,10 +16,11 @@ const { instance } = await WebAssembly.instantiate(readFileSync(path), {});
 const e = instance.exports;
 
 const ms = (x) => `${x.toFixed(2).padStart(9)} ms`;
-function time(label, f) {
+function time(label, f, setup = () => {}) {
   const times = [];
   let result;
   for (let i = 0; i < reps; i++) {
+    setup();
     const start = performance.now();
     result = f();
     times.push(performance.now() - start);
@@ -43,4 +44,10 @@ console.log(`${"step".padEnd(22)} ${"median".padStart(12)} ${"fastest".padStart(
 time("load (bytes → Model)", () => e.fm_load());
 time("Analysis::new", () => e.fm_analysis());
 const findings = time("check (all rules)", () => e.fm_check());
+time("check, today (app)", () => e.fm_check_today());
+time("session::checked", () => e.fm_session_checked(), () => e.fm_session_prepare());
+time("session::check (app)", () => e.fm_session_check());
+e.fm_live_check(); // fills its cache
+e.fm_release();
+time("Live::check (app)", () => e.fm_live_check());
 console.log(`findings: ${findings}; wasm memory: ${(e.memory.buffer.byteLength / 2 ** 20).toFixed(0)} MiB`);

@@ -1,4 +1,4 @@
-use super::{declare_rule, Sink};
+use super::{declare_rule, Message, Sink};
 use crate::engine::Analysis;
 
 declare_rule! {
@@ -55,12 +55,15 @@ fn check(a: &Analysis, out: &mut Sink) {
         if a.flows[f].authenticated || a.nodes[to].authenticates {
             continue;
         }
-        let message = format!(
-            "Flow {} carries {} to {} without authentication",
-            a.flow_label(f),
-            a.class_list(sensitive),
-            a.node_label(to)
-        );
+        let message = Message::new(a)
+            .text("Flow ")
+            .flow(f)
+            .text(" carries ")
+            .classes(sensitive)
+            .text(" to ")
+            .node(to)
+            .text(" without authentication")
+            .done();
         out.report_witnessed(
             a,
             a.flow_element(f),

@@ -1,5 +1,5 @@
 use super::common::classes;
-use super::{declare_rule, Sink};
+use super::{declare_rule, Message, Sink};
 use crate::engine::Analysis;
 use crate::model::{NodeKind, Role};
 
@@ -56,11 +56,12 @@ fn check(a: &Analysis, out: &mut Sink) {
         if matches!(node.role, Some(Role::Vault | Role::IdentityProvider)) {
             continue;
         }
-        let message = format!(
-            "{} holds {} but is not a secrets vault",
-            a.kind_label(n),
-            a.class_list(found)
-        );
+        let message = Message::new(a)
+            .kind(n)
+            .text(" holds ")
+            .classes(found)
+            .text(" but is not a secrets vault")
+            .done();
         out.report_witnessed(
             a,
             a.node_element(n),

@@ -1,4 +1,4 @@
-use super::{declare_rule, Sink};
+use super::{declare_rule, Message, Sink};
 use crate::controls::Family;
 use crate::engine::Analysis;
 use crate::finding::Severity;
@@ -52,14 +52,16 @@ fn check(a: &Analysis, out: &mut Sink) {
             continue;
         }
         let crosses = a.crosses(f);
-        let mut message = format!(
-            "Flow {} carries {} unencrypted",
-            a.flow_label(f),
-            a.class_list(sensitive)
-        );
+        let mut message = Message::new(a)
+            .text("Flow ")
+            .flow(f)
+            .text(" carries ")
+            .classes(sensitive)
+            .text(" unencrypted");
         if crosses {
-            message.push_str(" across a trust boundary");
+            message = message.text(" across a trust boundary");
         }
+        let message = message.done();
         let report = out.report_witnessed(
             a,
             a.flow_element(f),

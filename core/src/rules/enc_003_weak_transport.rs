@@ -60,15 +60,18 @@ fn check(a: &Analysis, out: &mut Sink) {
             continue;
         }
         out.examine(a.flow_element(f));
-        let protocol = flow
-            .protocol
-            .as_deref()
-            .map(|p| p.trim().to_ascii_lowercase());
+        // The lists are lowercase: comparing without case is comparing a lowercased copy,
+        // which is made only for a message.
+        let protocol = flow.protocol.as_deref().map(str::trim);
+        let is =
+            |list: &[&str], protocol: &str| list.iter().any(|p| p.eq_ignore_ascii_case(protocol));
         let mut reasons = Vec::new();
-        if let Some(protocol) = protocol.as_deref() {
-            if CLEARTEXT.contains(&protocol) {
+        if let Some(protocol) = protocol {
+            if is(CLEARTEXT, protocol) {
+                let protocol = protocol.to_ascii_lowercase();
                 reasons.push(format!("uses {protocol}, a cleartext protocol"));
-            } else if UPGRADE.contains(&protocol) && flow.tls_min.is_none() {
+            } else if is(UPGRADE, protocol) && flow.tls_min.is_none() {
+                let protocol = protocol.to_ascii_lowercase();
                 reasons.push(format!(
                     "uses {protocol}, whose TLS upgrade can be stripped unless it is required, \
                      and records no minimum TLS version"
@@ -91,5 +94,17 @@ fn check(a: &Analysis, out: &mut Sink) {
                 reasons.join(", and ")
             ),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_protocol_lists_are_lowercase() {
+        for protocol in CLEARTEXT.iter().chain(UPGRADE) {
+            assert_eq!(*protocol, protocol.to_ascii_lowercase());
+        }
     }
 }

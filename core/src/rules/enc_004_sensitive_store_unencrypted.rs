@@ -1,4 +1,4 @@
-use super::{declare_rule, Sink};
+use super::{declare_rule, Message, Sink};
 use crate::engine::Analysis;
 use crate::model::{EncryptionAtRest, Hosting, NodeKind};
 
@@ -50,11 +50,12 @@ fn check(a: &Analysis, out: &mut Sink) {
         if !unencrypted {
             continue;
         }
-        let message = format!(
-            "{} holds {} without encryption at rest",
-            a.kind_label(n),
-            a.class_list(sensitive)
-        );
+        let message = Message::new(a)
+            .kind(n)
+            .text(" holds ")
+            .classes(sensitive)
+            .text(" without encryption at rest")
+            .done();
         out.report_witnessed(
             a,
             a.node_element(n),

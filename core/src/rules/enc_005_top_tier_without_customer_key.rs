@@ -1,4 +1,4 @@
-use super::{declare_rule, Sink};
+use super::{declare_rule, Message, Sink};
 use crate::engine::Analysis;
 use crate::model::{EncryptionAtRest, Hosting, NodeKind, Role};
 
@@ -76,11 +76,12 @@ fn check(a: &Analysis, out: &mut Sink) {
         if node.encryption_at_rest == Some(EncryptionAtRest::CustomerKey) {
             continue;
         }
-        let message = format!(
-            "{} holds {} encrypted only with a provider-managed key",
-            a.kind_label(n),
-            a.class_list(found)
-        );
+        let message = Message::new(a)
+            .kind(n)
+            .text(" holds ")
+            .classes(found)
+            .text(" encrypted only with a provider-managed key")
+            .done();
         out.report_witnessed(
             a,
             a.node_element(n),

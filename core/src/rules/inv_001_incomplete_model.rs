@@ -167,8 +167,12 @@ fn check(a: &Analysis, out: &mut Sink) {
             gaps.push("carries no data class".to_owned());
         }
         if let Some(protocol) = flow.protocol.as_deref() {
-            let normalized = protocol.trim().to_ascii_lowercase();
-            if !KNOWN_PROTOCOLS.contains(&normalized.as_str()) {
+            // The list is lowercase: comparing without case is comparing a lowercased copy.
+            let trimmed = protocol.trim();
+            if !KNOWN_PROTOCOLS
+                .iter()
+                .any(|known| known.eq_ignore_ascii_case(trimmed))
+            {
                 gaps.push(format!("names an unknown protocol {protocol:?}"));
             }
         }
@@ -200,6 +204,13 @@ fn check(a: &Analysis, out: &mut Sink) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_known_protocols_are_lowercase() {
+        for protocol in KNOWN_PROTOCOLS {
+            assert_eq!(*protocol, protocol.to_ascii_lowercase());
+        }
+    }
 
     #[test]
     fn the_docs_list_every_known_protocol() {

@@ -1,4 +1,4 @@
-use super::{declare_rule, Sink};
+use super::{declare_rule, Message, Sink};
 use crate::engine::Analysis;
 use crate::finding::Severity;
 use crate::model::{Hosting, NodeKind};
@@ -49,16 +49,20 @@ fn check(a: &Analysis, out: &mut Sink) {
         if sensitive.is_empty() {
             out.report(
                 a.node_element(n),
-                format!("{} is not logged or monitored", a.kind_label(n)),
+                Message::new(a)
+                    .kind(n)
+                    .text(" is not logged or monitored")
+                    .done(),
             );
         } else {
             out.report(
                 a.node_element(n),
-                format!(
-                    "{} handles {} but is not logged or monitored",
-                    a.kind_label(n),
-                    a.class_list(sensitive)
-                ),
+                Message::new(a)
+                    .kind(n)
+                    .text(" handles ")
+                    .classes(sensitive)
+                    .text(" but is not logged or monitored")
+                    .done(),
             )
             .severity(Severity::High);
         }

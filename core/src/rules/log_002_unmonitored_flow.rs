@@ -1,4 +1,4 @@
-use super::{declare_rule, Sink};
+use super::{declare_rule, Message, Sink};
 use crate::engine::Analysis;
 
 declare_rule! {
@@ -39,14 +39,15 @@ fn check(a: &Analysis, out: &mut Sink) {
         if a.flows[f].monitored {
             continue;
         }
-        let why = if sensitive.is_empty() {
-            format!("comes from untrusted {}", a.node_label(from))
+        let message = Message::new(a).text("Flow ").flow(f);
+        let message = if sensitive.is_empty() {
+            message.text(" comes from untrusted ").node(from)
         } else {
-            format!("carries {}", a.class_list(sensitive))
+            message.text(" carries ").classes(sensitive)
         };
         out.report(
             a.flow_element(f),
-            format!("Flow {} {why} but is not monitored", a.flow_label(f)),
+            message.text(" but is not monitored").done(),
         );
     }
 }

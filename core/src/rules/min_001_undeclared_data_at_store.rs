@@ -1,5 +1,5 @@
 use super::common::classes;
-use super::{declare_rule, Sink};
+use super::{declare_rule, Message, Sink};
 use crate::engine::Analysis;
 use crate::finding::Severity;
 use crate::model::{NodeKind, Role};
@@ -72,19 +72,16 @@ fn check(a: &Analysis, out: &mut Sink) {
         if undeclared.is_empty() {
             continue;
         }
-        let message = if declares_holds {
-            format!(
-                "{} receives {}, which its `holds` does not list",
-                a.kind_label(n),
-                a.class_list(undeclared)
-            )
-        } else {
-            format!(
-                "{} receives {} that no flow into it declares",
-                a.kind_label(n),
-                a.class_list(undeclared)
-            )
-        };
+        let message = Message::new(a)
+            .kind(n)
+            .text(" receives ")
+            .classes(undeclared)
+            .text(if declares_holds {
+                ", which its `holds` does not list"
+            } else {
+                " that no flow into it declares"
+            })
+            .done();
         let report = out.report_witnessed(
             a,
             a.node_element(n),

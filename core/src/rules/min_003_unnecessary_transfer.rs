@@ -1,4 +1,4 @@
-use super::{declare_rule, Sink};
+use super::{declare_rule, Message, Sink};
 use crate::engine::Analysis;
 use crate::finding::Severity;
 use crate::model::NodeKind;
@@ -68,11 +68,12 @@ fn check(a: &Analysis, out: &mut Sink) {
         if unneeded.is_empty() {
             continue;
         }
-        let message = format!(
-            "{} receives {}, which it neither holds nor passes on",
-            a.kind_label(n),
-            a.class_list(unneeded)
-        );
+        let message = Message::new(a)
+            .kind(n)
+            .text(" receives ")
+            .classes(unneeded)
+            .text(", which it neither holds nor passes on")
+            .done();
         let report = out.report_witnessed(
             a,
             a.node_element(n),

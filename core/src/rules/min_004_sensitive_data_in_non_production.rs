@@ -1,4 +1,4 @@
-use super::{declare_rule, Sink};
+use super::{declare_rule, Message, Sink};
 use crate::engine::Analysis;
 use crate::model::Environment;
 
@@ -54,11 +54,13 @@ fn check(a: &Analysis, out: &mut Sink) {
         if found.is_empty() {
             continue;
         }
-        let message = format!(
-            "{} in the {environment} environment receives {}",
-            a.kind_label(n),
-            a.class_list(found)
-        );
+        let message = Message::new(a)
+            .kind(n)
+            .text(" in the ")
+            .text(environment.as_str())
+            .text(" environment receives ")
+            .classes(found)
+            .done();
         out.report_witnessed(
             a,
             a.node_element(n),

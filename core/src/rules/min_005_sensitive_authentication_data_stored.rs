@@ -1,4 +1,4 @@
-use super::{declare_rule, Sink};
+use super::{declare_rule, Message, Sink};
 use crate::engine::Analysis;
 use crate::model::{NodeKind, Role};
 
@@ -54,11 +54,14 @@ fn check(a: &Analysis, out: &mut Sink) {
             NodeKind::Store | NodeKind::Queue => "stores",
             _ => "receives",
         };
-        let message = format!(
-            "{} {verb} {}, which must never be stored",
-            a.kind_label(n),
-            a.class_list(found)
-        );
+        let message = Message::new(a)
+            .kind(n)
+            .text(" ")
+            .text(verb)
+            .text(" ")
+            .classes(found)
+            .text(", which must never be stored")
+            .done();
         out.report_witnessed(
             a,
             a.node_element(n),

@@ -1,4 +1,4 @@
-use super::{declare_rule, Sink};
+use super::{declare_rule, Message, Sink};
 use crate::engine::Analysis;
 use crate::finding::Severity;
 use crate::model::NodeKind;
@@ -53,16 +53,17 @@ fn check(a: &Analysis, out: &mut Sink) {
         if sensitive.is_empty() {
             out.report(
                 a.node_element(n),
-                format!("{} has no owner", a.kind_label(n)),
+                Message::new(a).kind(n).text(" has no owner").done(),
             );
         } else {
             out.report(
                 a.node_element(n),
-                format!(
-                    "{} handles {} but has no owner",
-                    a.kind_label(n),
-                    a.class_list(sensitive)
-                ),
+                Message::new(a)
+                    .kind(n)
+                    .text(" handles ")
+                    .classes(sensitive)
+                    .text(" but has no owner")
+                    .done(),
             )
             .severity(Severity::Medium);
         }

@@ -15,7 +15,25 @@ use std::cell::RefCell;
 
 use flowmap_core::engine::Analysis;
 use flowmap_core::generate::{generate, GenerateSpec};
-use flowmap_core::{check, load, CheckOptions, Model};
+use flowmap_core::{check, load, CheckOptions, Date, Model};
+
+/// The app's live check (`app/src/session.rs`, compiled here as it is): `session::check` is
+/// what the editor runs after every edit, the core check followed by `session::checked`.
+#[path = "../../../../app/src/session.rs"]
+#[allow(dead_code)]
+mod session;
+
+/// What `session.rs` needs of the app's `editor` module (only `load` uses it).
+mod editor {
+    pub fn with_layout(model: flowmap_core::Model) -> flowmap_core::Model {
+        model
+    }
+}
+
+/// The day the app-like steps check as of (the app passes the current date).
+fn today() -> Option<Date> {
+    Some(Date::parse("2026-11-22").expect("a date"))
+}
 
 thread_local! {
     static MODEL: RefCell<Option<Model>> = const { RefCell::new(None) };
@@ -99,6 +117,99 @@ pub extern "C" fn fm_check() -> u32 {
         keep(report);
         findings
     })
+}
+
+/// The core check as the app calls it (with `today`); returns the number of findings.
+#[no_mangle]
+pub extern "C" fn fm_check_today() -> u32 {
+    with_model(|model| {
+        let options = CheckOptions {
+            today: today(),
+            ..CheckOptions::default()
+        };
+        let report = check(model, &options);
+        let findings = report.findings.len() as u32;
+        keep(report);
+        findings
+    })
+}
+
+/// `session::check` as the app runs it after every edit (core check + `session::checked`);
+/// returns the number of markers.
+#[no_mangle]
+pub extern "C" fn fm_session_check() -> u32 {
+    with_model(|model| {
+        let checked = session::check(model, today());
+        let markers = checked.markers.len() as u32;
+        keep(checked);
+        markers
+    })
+}
+
+/// The core check through a `Checker` kept across calls (with `today`); returns the number
+/// of findings.
+#[no_mangle]
+pub extern "C" fn fm_checker_check() -> u32 {
+    thread_local! {
+        static CHECKER: RefCell<flowmap_core::check::Checker> = RefCell::new(flowmap_core::check::Checker::new());
+    }
+    with_model(|model| {
+        let options = CheckOptions {
+            today: today(),
+            ..CheckOptions::default()
+        };
+        let report = CHECKER.with(|c| c.borrow_mut().check(model, &options));
+        let findings = report.findings.len() as u32;
+        keep(report);
+        findings
+    })
+}
+
+/// `session::Live::check`, as the app runs it after an edit when it keeps a `Live` (the
+/// first call, made before the timed ones, fills its cache); returns the number of markers.
+#[no_mangle]
+pub extern "C" fn fm_live_check() -> u32 {
+    thread_local! {
+        static LIVE: RefCell<session::Live> = RefCell::new(session::Live::default());
+    }
+    with_model(|model| {
+        let checked = LIVE.with(|live| live.borrow_mut().check(model, today()));
+        let markers = checked.markers.len() as u32;
+        keep(checked);
+        markers
+    })
+}
+
+/// A report for [`fm_session_checked`] (not timed).
+#[no_mangle]
+pub extern "C" fn fm_session_prepare() {
+    let report = with_model_report(|model| {
+        let options = CheckOptions {
+            today: today(),
+            ..CheckOptions::default()
+        };
+        check(model, &options)
+    });
+    REPORT.with(|r| *r.borrow_mut() = Some(report));
+}
+
+thread_local! {
+    static REPORT: RefCell<Option<flowmap_core::Report>> = const { RefCell::new(None) };
+}
+
+/// `session::checked` alone, on the report of [`fm_session_prepare`]; returns the number of
+/// markers.
+#[no_mangle]
+pub extern "C" fn fm_session_checked() -> u32 {
+    let report = REPORT.with(|r| r.borrow_mut().take().expect("fm_session_prepare first"));
+    let checked = session::checked(report);
+    let markers = checked.markers.len() as u32;
+    keep(checked);
+    markers
+}
+
+fn with_model_report(f: impl FnOnce(&Model) -> flowmap_core::Report) -> flowmap_core::Report {
+    MODEL.with(|m| f(m.borrow().as_ref().expect("fm_generate first")))
 }
 
 fn with_model(f: impl FnOnce(&Model) -> u32) -> u32 {
