@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use flowmap_core::edit::Settings;
-use flowmap_core::fasthash::FastBuild;
 use flowmap_core::{CheckOptions, Date, Finding, LoadErrors, Model, Report, Severity, Waiver};
+use rustc_hash::FxBuildHasher;
 
 /// The worked example, embedded at compile time so "Load example" needs no request.
 pub const EXAMPLE: &str = include_str!("../../examples/serverless-shop.flowmap.json");
@@ -363,7 +363,7 @@ pub struct Checked {
     pub waived: usize,
     /// Markers by element id (open findings only), with a quick hash (the keys are the
     /// model's own ids, rebuilt on every edit).
-    pub markers: HashMap<String, Marker, FastBuild>,
+    pub markers: HashMap<String, Marker, FxBuildHasher>,
 }
 
 #[cfg_attr(not(test), allow(dead_code))]
@@ -380,7 +380,9 @@ impl Checked {
     }
 }
 
-/// Checks a model with the default options as of `today`.
+/// Checks a model with the default options as of `today` (the editor keeps a [`Live`]; this
+/// is for tests and the wasm bench).
+#[cfg_attr(not(test), allow(dead_code))]
 pub fn check(model: &Model, today: Option<Date>) -> Checked {
     let options = CheckOptions {
         today,
@@ -393,14 +395,11 @@ pub fn check(model: &Model, today: Option<Date>) -> Checked {
 /// (the same [`Checked`]), reusing what the previous check computed (the fingerprints of its
 /// findings, see [`flowmap_core::check::Checker`]). Keep one per editor and call
 /// [`Live::check`] after every edit.
-// Not yet called by ui.rs, which still calls `check` (see docs/benchmarks.md).
-#[cfg_attr(not(test), allow(dead_code))]
 #[derive(Debug, Default)]
 pub struct Live {
     checker: flowmap_core::check::Checker,
 }
 
-#[cfg_attr(not(test), allow(dead_code))]
 impl Live {
     /// [`check`], reusing the previous checks' work.
     pub fn check(&mut self, model: &Model, today: Option<Date>) -> Checked {
@@ -421,8 +420,8 @@ pub fn checked(report: Report) -> Checked {
         })
         .collect();
     // Room for a marker per element with a finding (a few findings each): no rehashing.
-    let mut markers: HashMap<String, Marker, FastBuild> =
-        HashMap::with_capacity_and_hasher(report.findings.len() / 2, FastBuild::default());
+    let mut markers: HashMap<String, Marker, FxBuildHasher> =
+        HashMap::with_capacity_and_hasher(report.findings.len() / 2, FxBuildHasher);
     let mut waived = 0;
     for f in &report.findings {
         if f.waived {

@@ -59,6 +59,8 @@ pub struct Ui {
     pub checked: RwSignal<Checked>,
     /// The semantic revision `checked` was computed at.
     checked_at: StoredValue<u64>,
+    /// The live check, which reuses what the previous check computed.
+    live_check: StoredValue<session::Live>,
     /// Flows of the witness path of the finding being looked at.
     pub highlight: RwSignal<Vec<String>>,
     /// The finding whose details are open.
@@ -100,8 +102,9 @@ impl Ui {
         let index = Memo::new(move |previous: Option<&Index>| {
             editor.with_model(|m| Index::update(m, previous))
         });
+        let mut live_check = session::Live::default();
         let checked = RwSignal::new(
-            editor.with_model_untracked(|m| session::check(m, Some(platform::today()))),
+            editor.with_model_untracked(|m| live_check.check(m, Some(platform::today()))),
         );
         let drawn = RwSignal::new(Viewport::default());
         let size = RwSignal::new((1000.0, 700.0));
@@ -129,6 +132,7 @@ impl Ui {
             gesture,
             index,
             checked,
+            live_check: StoredValue::new(live_check),
             checked_at: StoredValue::new(editor.with_doc_untracked(|d| d.semantic_revision())),
             highlight: RwSignal::new(Vec::new()),
             expanded: RwSignal::new(None),
@@ -246,9 +250,12 @@ impl Ui {
     pub fn check_now(&self) {
         let semantic = self.editor.with_doc_untracked(|d| d.semantic_revision());
         if self.checked_at.try_get_value() != Some(semantic) {
-            let checked = self
-                .editor
-                .with_model_untracked(|m| session::check(m, Some(platform::today())));
+            let today = Some(platform::today());
+            let Some(checked) = self.live_check.try_update_value(|live| {
+                self.editor.with_model_untracked(|m| live.check(m, today))
+            }) else {
+                return;
+            };
             self.checked_at.set_value(semantic);
             self.checked.set(checked);
         }

@@ -7,10 +7,10 @@ use sha2::{Digest, Sha256};
 
 use crate::controls::Family;
 use crate::engine::{Analysis, Element};
-use crate::fasthash::FastMap;
 use crate::finding::{Finding, Severity, Subject, SubjectKind, Summary};
 use crate::model::{Model, RuleSetting};
 use crate::rules::{Check, Outcome, Rule, Sink, REGISTRY};
+use rustc_hash::FxHashMap;
 
 /// Caller-side choices for one check. The model's own `rules` configuration applies first.
 #[derive(Clone, Debug, Default)]
@@ -91,7 +91,7 @@ impl Default for Checker {
     fn default() -> Checker {
         Checker {
             fingerprints: Fingerprints {
-                known: Some(FastMap::default()),
+                known: Some(FxHashMap::default()),
                 ..Fingerprints::default()
             },
         }
@@ -378,7 +378,7 @@ fn apply_waivers(
         return;
     }
     // (rule, subject) → the waivers naming them, in model order.
-    let mut by_pair: FastMap<(&str, &str), Vec<&crate::model::Waiver>> = FastMap::default();
+    let mut by_pair: FxHashMap<(&str, &str), Vec<&crate::model::Waiver>> = FxHashMap::default();
     for w in &model.waivers {
         by_pair
             .entry((w.rule.as_str(), w.subject.as_str()))
@@ -545,7 +545,7 @@ fn fingerprint_of(input: &[u8]) -> String {
 }
 
 /// Fingerprint inputs → the fingerprint and the last check that used it.
-type Known = FastMap<Box<[u8]>, (String, u64)>;
+type Known = FxHashMap<Box<[u8]>, (String, u64)>;
 
 /// Fingerprints already computed, by what they hash: a finding that persists from one check
 /// to the next (most of them, in an editor) is not hashed again. Entries not used by a check
@@ -694,7 +694,7 @@ mod tests {
             .collect();
         assert_eq!(fingerprint("ENC-004", &subject, None), expected);
         let mut fingerprints = Fingerprints {
-            known: Some(FastMap::default()),
+            known: Some(FxHashMap::default()),
             ..Fingerprints::default()
         };
         let prefix = fingerprints.prefix("ENC-004");

@@ -9,10 +9,10 @@ use std::collections::VecDeque;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::Direction;
 
-use crate::fasthash::FastMap;
 use crate::finding::SubjectKind;
 use crate::model::{BoundaryKind, Flow, Model, Node, NodeKind, Role};
 use crate::taxonomy::{ClassSet, Taxonomy, SENSITIVE_TIER};
+use rustc_hash::FxHashMap;
 
 /// Index of a node in [`Analysis::nodes`] (sorted by id). Equal to its petgraph `NodeIndex`.
 pub type NodeIx = usize;
@@ -67,7 +67,7 @@ pub struct Analysis<'m> {
     /// `arrival[n * class_count + c]`: the flow through which class `c` first reached node `n`.
     arrival: Vec<u32>,
     /// Boundary ids → index in `model.boundaries` (the first, should ids repeat).
-    boundary_index: FastMap<&'m str, usize>,
+    boundary_index: FxHashMap<&'m str, usize>,
     /// Per boundary: its parent's index, if it has one that exists.
     boundary_parent: Vec<Option<usize>>,
     /// Per node: the index of its boundary, if it names one that exists.
@@ -91,8 +91,8 @@ impl<'m> Analysis<'m> {
 
         // Hash lookups: a binary search over ids compares strings behind pointers, a cache
         // miss each, which dominated this function at 100k nodes.
-        let mut node_index: FastMap<&str, NodeIx> =
-            FastMap::with_capacity_and_hasher(nodes.len(), Default::default());
+        let mut node_index: FxHashMap<&str, NodeIx> =
+            FxHashMap::with_capacity_and_hasher(nodes.len(), Default::default());
         for (n, node) in nodes.iter().enumerate() {
             node_index.entry(node.id.as_str()).or_insert(n);
         }
@@ -111,8 +111,8 @@ impl<'m> Analysis<'m> {
             graph.add_edge(NodeIndex::new(*from), NodeIndex::new(*to), ());
         }
 
-        let mut boundary_index: FastMap<&str, usize> =
-            FastMap::with_capacity_and_hasher(model.boundaries.len(), Default::default());
+        let mut boundary_index: FxHashMap<&str, usize> =
+            FxHashMap::with_capacity_and_hasher(model.boundaries.len(), Default::default());
         for (b, boundary) in model.boundaries.iter().enumerate() {
             boundary_index.entry(boundary.id.as_str()).or_insert(b);
         }

@@ -14,7 +14,6 @@ pub mod document;
 pub mod edit;
 pub mod engine;
 pub mod export;
-pub mod fasthash;
 pub mod finding;
 pub mod generate;
 pub mod layout;
