@@ -9,7 +9,7 @@ use leptos::ev::{self, PointerEvent};
 use leptos::html::Input;
 use leptos::prelude::*;
 
-use crate::canvas::{self, flow_edge, Corner, FlowLabel, Gesture, Visible};
+use crate::canvas::{self, flow_edge, Corner, FlowLabel, Gesture, Index, Sketch, Visible};
 use crate::platform;
 use crate::session::Marker;
 use crate::ui::{Dialog, Ui};
@@ -261,41 +261,37 @@ pub fn Board() -> impl IntoView {
             }
         }
     };
-    // The colour of each element in the sketch.
-    let colours = move || {
-        let selected: std::collections::HashSet<String> =
-            ui.selection.with(|s| s.iter().cloned().collect());
-        let highlighted: std::collections::HashSet<String> =
-            ui.highlight.with(|h| h.iter().cloned().collect());
-        let markers = ui.checked.with(|c| c.markers.clone());
-        move |id: &str| {
-            canvas::sketch_colour(
-                selected.contains(id),
-                highlighted.contains(id),
-                markers.get(id).map(|m| m.worst),
-            )
-        }
+    // The sketches, each element in its colour (canvas::sketch_colour).
+    type Sketcher = fn(&Index, &[String], &dyn Fn(&str) -> &'static str) -> Sketch;
+    let sketched = move |pick: fn(&Visible) -> &Vec<String>, draw: Sketcher| {
+        Memo::new(move |_| {
+            if !sketching.get() {
+                return Vec::new();
+            }
+            ui.selection.with(|selection| {
+                ui.highlight.with(|highlight| {
+                    ui.checked.with(|c| {
+                        // Sets: Ctrl+A selects every element.
+                        let set = |ids: &[String]| -> std::collections::HashSet<String> {
+                            ids.iter().cloned().collect()
+                        };
+                        let (selected, highlighted) = (set(selection), set(highlight));
+                        let colour = |id: &str| {
+                            canvas::sketch_colour(
+                                selected.contains(id),
+                                highlighted.contains(id),
+                                c.markers.get(id).map(|m| m.worst),
+                            )
+                        };
+                        ui.layers
+                            .with(|l| ui.index.with(|i| draw(i, pick(&l.still), &colour)))
+                    })
+                })
+            })
+        })
     };
-    let node_sketch = Memo::new(move |_| {
-        if !sketching.get() {
-            return Vec::new();
-        }
-        let colour = colours();
-        ui.layers.with(|l| {
-            ui.index
-                .with(|i| canvas::node_sketch(i, &l.still.nodes, &colour))
-        })
-    });
-    let sketch = Memo::new(move |_| {
-        if !sketching.get() {
-            return Vec::new();
-        }
-        let colour = colours();
-        ui.layers.with(|l| {
-            ui.index
-                .with(|i| canvas::sketch(i, &l.still.flows, &colour))
-        })
-    });
+    let node_sketch = sketched(|v| &v.nodes, |i, ids, c| canvas::node_sketch(i, ids, c));
+    let sketch = sketched(|v| &v.flows, |i, ids, c| canvas::sketch(i, ids, c));
     let live =
         |pick: fn(&Visible) -> &Vec<String>| move || ui.layers.with(|l| pick(&l.live).clone());
     let background_down = move |ev: PointerEvent| {
@@ -336,8 +332,8 @@ pub fn Board() -> impl IntoView {
             let step = canvas::grid_step(v.zoom) * v.zoom;
             (
                 num(step),
-                num(v.x.rem_euclid(step)),
-                num(v.y.rem_euclid(step)),
+                num(v.x - (v.x / step).floor() * step),
+                num(v.y - (v.y / step).floor() * step),
             )
         })
     };
@@ -377,15 +373,15 @@ pub fn Board() -> impl IntoView {
                     </defs>
                     <g transform=transform>
                         <g class="boundaries">
-                            <For each=still(|v| &v.boundaries) key=|id| id.clone() children=move |id| view! { <BoundaryShape id=id /> } />
+                            {shapes(Shape::Boundary, Signal::derive(still(|v| &v.boundaries)))}
                         </g>
                         <g class="flows">
                             <g class="flow-sketch">
-                                {move || sketch.get().into_iter().map(|(colour, d)| view! {
+                                {move || sketch.get().into_iter().map(|(_, colour, d)| view! {
                                     <path class=format!("sev-{colour}") d=d />
                                 }).collect_view()}
                             </g>
-                            <For each=still_elements(|v| &v.flows) key=|id| id.clone() children=move |id| view! { <FlowShape id=id /> } />
+                            {shapes(Shape::Flow, Signal::derive(still_elements(|v| &v.flows)))}
                         </g>
                         <g class="nodes">
                             <g class="node-sketch">
@@ -393,7 +389,7 @@ pub fn Board() -> impl IntoView {
                                     <path class=format!("shape kind-{kind}") data-flag=colour d=d />
                                 }).collect_view()}
                             </g>
-                            <For each=still_elements(|v| &v.nodes) key=|id| id.clone() children=move |id| view! { <NodeShape id=id /> } />
+                            {shapes(Shape::Node, Signal::derive(still_elements(|v| &v.nodes)))}
                         </g>
                     </g>
                 </svg>
@@ -402,9 +398,9 @@ pub fn Board() -> impl IntoView {
             <div class="pane live" style:transform=composite>
                 <svg class="canvas live-canvas" class:far=move || !ui.detail.get() aria-hidden="true">
                     <g transform=transform>
-                        <For each=live(|v| &v.boundaries) key=|id| id.clone() children=move |id| view! { <BoundaryShape id=id /> } />
-                        <For each=live(|v| &v.flows) key=|id| id.clone() children=move |id| view! { <FlowShape id=id /> } />
-                        <For each=live(|v| &v.nodes) key=|id| id.clone() children=move |id| view! { <NodeShape id=id /> } />
+                        {shapes(Shape::Boundary, Signal::derive(live(|v| &v.boundaries)))}
+                        {shapes(Shape::Flow, Signal::derive(live(|v| &v.flows)))}
+                        {shapes(Shape::Node, Signal::derive(live(|v| &v.nodes)))}
                         <Overlay />
                     </g>
                 </svg>
@@ -420,6 +416,26 @@ pub fn Board() -> impl IntoView {
             })}
             <RenameBox />
         </div>
+    }
+}
+
+/// Which element a keyed list of the canvas draws.
+#[derive(Clone, Copy)]
+enum Shape {
+    Boundary,
+    Flow,
+    Node,
+}
+
+/// A keyed list of canvas elements: every list (the canvas's and the live layer's) goes
+/// through this one `For`, so its diffing code is compiled once (bundle budget).
+fn shapes(shape: Shape, ids: Signal<Vec<String>>) -> impl IntoView {
+    view! {
+        <For each=move || ids.get() key=|id: &String| id.clone() children=move |id| match shape {
+            Shape::Boundary => view! { <BoundaryShape id=id /> }.into_any(),
+            Shape::Flow => view! { <FlowShape id=id /> }.into_any(),
+            Shape::Node => view! { <NodeShape id=id /> }.into_any(),
+        } />
     }
 }
 

@@ -415,6 +415,9 @@ impl Layers {
     }
 }
 
+/// A sketch: (kind or "", colour, path data) per path, in drawing order.
+pub type Sketch = Vec<(&'static str, &'static str, String)>;
+
 /// The colours of a sketch, in drawing order (later ones on top): an element's worst open
 /// finding's severity, or none ("plain"); the highlighted witness path; the selection.
 pub const SKETCH_COLOURS: [&str; 7] = [
@@ -451,49 +454,47 @@ fn colour_rank(colour: &str) -> usize {
 
 /// Zoomed out, the flows of the canvas are drawn as a sketch: one path per colour instead of
 /// an element per flow (building thousands of elements costs seconds; at that size nobody
-/// reads a label or aims at a line). Returns (colour, path data) in drawing order.
-pub fn sketch(
-    index: &Index,
-    ids: &[String],
-    colour: impl Fn(&str) -> &'static str,
-) -> Vec<(&'static str, String)> {
-    let mut paths: BTreeMap<usize, (&'static str, String)> = BTreeMap::new();
+/// reads a label or aims at a line). Returns ("", colour, path data) in drawing order: the
+/// shape of [`node_sketch`]'s, whose first field is the kind.
+pub fn sketch(index: &Index, ids: &[String], colour: &dyn Fn(&str) -> &'static str) -> Sketch {
+    let mut paths: Vec<String> = vec![String::new(); SKETCH_COLOURS.len()];
     for id in ids {
         let Some(edge) = index.flows.get(id).and_then(|f| index.edge(f)) else {
             continue;
         };
-        let c = colour(id);
-        paths
-            .entry(colour_rank(c))
-            .or_insert_with(|| (c, String::new()))
-            .1
-            .push_str(&edge.path());
+        paths[colour_rank(colour(id))].push_str(&edge.path());
     }
-    paths.into_values().collect()
+    SKETCH_COLOURS
+        .into_iter()
+        .zip(paths)
+        .filter(|(_, d)| !d.is_empty())
+        .map(|(c, d)| ("", c, d))
+        .collect()
 }
 
 /// The nodes' outlines as a sketch: one path per kind and colour ([`sketch`]). Returns (kind,
 /// colour, path data) in drawing order.
-pub fn node_sketch(
-    index: &Index,
-    ids: &[String],
-    colour: impl Fn(&str) -> &'static str,
-) -> Vec<(&'static str, &'static str, String)> {
-    let mut paths: BTreeMap<(usize, &'static str), (&'static str, String)> = BTreeMap::new();
+pub fn node_sketch(index: &Index, ids: &[String], colour: &dyn Fn(&str) -> &'static str) -> Sketch {
+    let kinds = NodeKind::ALL;
+    let mut paths: Vec<String> = vec![String::new(); SKETCH_COLOURS.len() * kinds.len()];
     for id in ids {
         let Some(n) = index.nodes.get(id) else {
             continue;
         };
-        let c = colour(id);
-        paths
-            .entry((colour_rank(c), n.kind.as_str()))
-            .or_insert_with(|| (c, String::new()))
-            .1
-            .push_str(&n.body);
+        let kind = kinds.iter().position(|k| *k == n.kind).unwrap_or(0);
+        paths[colour_rank(colour(id)) * kinds.len() + kind].push_str(&n.body);
     }
     paths
         .into_iter()
-        .map(|((_, kind), (c, d))| (kind, c, d))
+        .enumerate()
+        .filter(|(_, d)| !d.is_empty())
+        .map(|(at, d)| {
+            (
+                kinds[at % kinds.len()].as_str(),
+                SKETCH_COLOURS[at / kinds.len()],
+                d,
+            )
+        })
         .collect()
 }
 
@@ -583,15 +584,22 @@ impl Obstacles {
 
     /// The rectangles overlapping `area`, in the order they were inserted.
     fn near(&self, area: Rect) -> Vec<Rect> {
-        let mut found: Vec<u32> = self
-            .cells(area)
-            .flat_map(|cell| &self.cells[cell])
-            .copied()
-            .filter(|&i| diagram::overlap_area(area, self.rects[i as usize]) > 0.0)
-            .collect();
-        found.sort_unstable();
-        found.dedup();
-        found.into_iter().map(|i| self.rects[i as usize]).collect()
+        // Each cell lists its rectangles in insertion order: merge the lists (a rectangle in
+        // several cells comes once), keeping that order.
+        let mut lists: Vec<&[u32]> = self.cells(area).map(|c| &self.cells[c][..]).collect();
+        let mut found = Vec::new();
+        while let Some(next) = lists.iter().filter_map(|l| l.first()).min().copied() {
+            for list in &mut lists {
+                if list.first() == Some(&next) {
+                    *list = &list[1..];
+                }
+            }
+            let rect = self.rects[next as usize];
+            if diagram::overlap_area(area, rect) > 0.0 {
+                found.push(rect);
+            }
+        }
+        found
     }
 
     /// Where a label of `w` × `h` goes along an edge: the parameter and the rectangle. The
@@ -1151,22 +1159,22 @@ mod tests {
         let model = example();
         let index = Index::of(&model);
         let (first, second) = (index.flow_ids[0].clone(), index.flow_ids[1].clone());
-        let paths = sketch(&index, &index.flow_ids, |id| {
+        let paths = sketch(&index, &index.flow_ids, &|id: &str| {
             sketch_colour(
                 id == second,
                 false,
                 (id == first).then_some(flowmap_core::Severity::High),
             )
         });
-        let colours: Vec<&str> = paths.iter().map(|p| p.0).collect();
+        let colours: Vec<&str> = paths.iter().map(|p| p.1).collect();
         assert_eq!(
             colours,
             vec!["plain", "high", "selected"],
             "selection on top"
         );
         let segments = |d: &str| d.matches('M').count();
-        assert_eq!(segments(&paths[0].1), index.flow_ids.len() - 2);
-        assert_eq!((segments(&paths[1].1), segments(&paths[2].1)), (1, 1));
+        assert_eq!(segments(&paths[0].2), index.flow_ids.len() - 2);
+        assert_eq!((segments(&paths[1].2), segments(&paths[2].2)), (1, 1));
     }
 
     #[test]
@@ -1174,7 +1182,7 @@ mod tests {
         let model = example();
         let index = Index::of(&model);
         let first = index.node_ids[0].clone();
-        let paths = node_sketch(&index, &index.node_ids, |id| {
+        let paths = node_sketch(&index, &index.node_ids, &|id: &str| {
             sketch_colour(
                 false,
                 false,

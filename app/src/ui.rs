@@ -206,14 +206,11 @@ impl Ui {
             });
         };
         // Label placement looks at every flow: done only while labels are drawn.
-        let spots = Memo::new(move |_| ui.index.with(canvas::place_labels));
         Effect::new(move |_| {
             if ui.detail.get() {
-                spots.with(|spots| {
-                    for (id, t) in spots {
-                        ui.label_spots.set(id, Some(*t));
-                    }
-                });
+                for (id, t) in ui.index.with(canvas::place_labels) {
+                    ui.label_spots.set(&id, Some(t));
+                }
             }
         });
         flags(ui.selection, ui.selected);
@@ -238,9 +235,8 @@ impl Ui {
     /// an edit is on screen at once and its findings follow in the next task.
     fn schedule_check(&self) {
         let ui = *self;
-        let semantic = Memo::new(move |_| ui.editor.semantic_revision());
         Effect::new(move |_| {
-            if semantic.get() != ui.checked_at.get_value() {
+            if ui.editor.semantic_revision() != ui.checked_at.get_value() {
                 platform::after_next_paint(move || ui.check_now());
             }
         });
