@@ -326,6 +326,20 @@ pub fn Board() -> impl IntoView {
             .with(|i| i.node_ids.is_empty() && i.boundary_ids.is_empty())
     };
     let panning = move || ui.space.get() || ui.gesture.with(|g| matches!(g, Gesture::Pan { .. }));
+    // While a gesture moves something, a shield over the canvas takes the pointer: hover effects
+    // on the canvas under the moving pointer would repaint all of it every frame (the live layer
+    // takes no pointer events). A shield, not a style on the canvas: that would restyle every
+    // element twice per gesture. Not for a press that has not moved (double-clicks).
+    let busy = Memo::new(move |_| {
+        ui.gesture.with(|g| match g {
+            Gesture::Move { moved, .. } => *moved,
+            Gesture::Connect { .. }
+            | Gesture::Reconnect { .. }
+            | Gesture::Resize { .. }
+            | Gesture::Band { .. } => true,
+            Gesture::Idle | Gesture::Pan { .. } | Gesture::Place { .. } => false,
+        })
+    });
     // The dot grid, in screen units so that it stays crisp at any zoom.
     let grid = move || {
         ui.viewport.with(|v| {
@@ -405,6 +419,7 @@ pub fn Board() -> impl IntoView {
                     </g>
                 </svg>
             </div>
+            {move || busy.get().then(|| view! { <div class="gesture-shield"></div> })}
             {move || empty().then(|| view! {
                 <div class="empty-hint">
                     <p class="empty-title">"Drag a service from the palette, or open a template"</p>
@@ -501,23 +516,16 @@ fn NodeShape(id: String) -> impl IntoView {
             data-node=id.clone()
             class="node"
             class:selected=selected
-            data-flag=move || marker().map(|m| m.worst.as_str())
             transform=transform
             on:pointerdown=move |ev| key.with_value(|k| start_move(ui, k, &ev))
             on:dblclick=move |_| ui.renaming.set(Some(key.get_value()))
         >
             {move || {
-                let detail = ui.detail.get();
+                // Zoomed out, a node is an element only while it moves (the rest is sketched):
+                // it is drawn in full then too.
                 node.get().map(|n| {
                     let class = format!("shape kind-{}", n.kind);
                     let r = n.rect;
-                    let ring = view! {
-                        <rect class="select-ring" x=num(r.x - 4.0) y=num(r.y - 4.0) width=num(r.w + 8.0) height=num(r.h + 8.0) rx="16" />
-                    };
-                    if !detail {
-                        // Zoomed out: the outline alone (its colour tells a finding's severity).
-                        return view! { <path class=class d=n.body.clone() /> {ring} }.into_any();
-                    }
                     let mut y = n.label_y;
                     let lines = n
                         .lines
@@ -531,7 +539,7 @@ fn NodeShape(id: String) -> impl IntoView {
                     view! {
                         <path class=class.clone() d=n.body.clone() />
                         {n.details.iter().map(|d| view! { <path class=format!("{class} detail") d=d.clone() /> }).collect_view()}
-                        {ring}
+                        <rect class="select-ring" x=num(r.x - 4.0) y=num(r.y - 4.0) width=num(r.w + 8.0) height=num(r.h + 8.0) rx="16" />
                         {lines}
                         <text class="node-caption" x=num(n.label_x) y=num(y - 1.0) text-anchor="middle">{n.caption.clone()}</text>
                         <circle
@@ -552,7 +560,6 @@ fn NodeShape(id: String) -> impl IntoView {
                         />
                         {move || marker_view(marker(), r.x + r.w - 4.0, r.y + 2.0)}
                     }
-                    .into_any()
                 })
             }}
         </g>

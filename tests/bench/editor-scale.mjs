@@ -196,6 +196,7 @@ async function drag(page, frames, layout) {
   const during = await stopRecording(page);
   // The drag must have picked a node up (it is drawn on the live layer while it moves).
   const lifted = await page.evaluate(() => document.querySelectorAll(".live-canvas g[data-node]").length);
+  const nodesInDom = await page.evaluate(() => document.querySelectorAll("g[data-node]").length);
   if (lifted === 0) throw new Error(`the drag at (${node.x}, ${node.y}) moved no node`);
   // Mouse-up: pointerup → next frame; then the longest task in the following second (autosave).
   await page.evaluate(() => {
@@ -223,7 +224,7 @@ async function drag(page, frames, layout) {
     };
   });
   const tasks = during.longtasks.map((t) => t.duration);
-  return { node, lifted, frames: stats(during.deltas), elapsed, up, longtasks: tasks.length, tasks: tasks.length ? stats(tasks) : null };
+  return { node, lifted, nodesInDom, frames: stats(during.deltas), elapsed, up, longtasks: tasks.length, tasks: tasks.length ? stats(tasks) : null };
 }
 
 // Delete the selected node: an edit that changes the findings.
@@ -273,6 +274,41 @@ async function wheel(page, { zoom, events = 60 }) {
   if (zoom) await page.keyboard.up("Control");
   await settle(page, 500);
   return stats(rec.deltas);
+}
+
+// A wheel gesture in one direction, then the redraw once it rests: the longest task from the
+// last wheel event until the canvas is drawn at the new view (no CSS transform left), and the
+// time to the frame after that (which includes the 150 ms rest).
+async function redraw(page, { zoom, events = 20 }) {
+  const box = await page.locator("svg[data-canvas]").boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  if (zoom) await page.keyboard.down("Control");
+  for (let i = 0; i < events; i++) {
+    await page.mouse.wheel(zoom ? 0 : 40, zoom ? -40 : 0);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+  }
+  if (zoom) await page.keyboard.up("Control");
+  const result = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const b = window.__bench;
+        b.longtasks = [];
+        const start = performance.now();
+        const poll = () => {
+          const still = [...document.querySelectorAll(".pane")].every((p) => getComputedStyle(p).transform === "none");
+          if (!still) return requestAnimationFrame(poll);
+          requestAnimationFrame(() =>
+            resolve({
+              frame: performance.now() - start,
+              longest: Math.max(0, ...b.longtasks.map((t) => t.duration)),
+            }),
+          );
+        };
+        requestAnimationFrame(poll);
+      }),
+  );
+  await settle(page, 500);
+  return result;
 }
 
 // Total duration per event name on the renderer's main thread (nested events counted in both).
@@ -333,11 +369,23 @@ try {
       r.edit = await editAndCheck(page, r.drag.node, nodes);
       log(`  delete → frame:     ${ms(r.edit.frame)} (${r.edit.deleted} node deleted)`);
       log(`  delete → findings:  ${ms(r.edit.findings)} (the frame after the findings panel changed)`);
+      // The same at 100 % zoom, where every element near the view is drawn in full.
+      await page.keyboard.press("0");
+      await settle(page, 1500);
+      r.dragFull = await drag(page, FRAMES, JSON.parse(readFileSync(file, "utf8")).layout.nodes);
+      log(`  drag at 100 %:      ${fmt(r.dragFull.frames)}; ${r.dragFull.lifted} node(s), ${r.dragFull.nodesInDom} node elements drawn`);
+      log(`  mouse-up at 100 %:  ${ms(r.dragFull.up.frame)}; longest task in the next second ${ms(r.dragFull.up.longest)}`);
+      await page.locator('button[data-action="zoom-fit"]').click();
+      await settle(page, 1500);
     }
     r.pan = await wheel(page, { zoom: false });
     log(`  pan (wheel):        ${fmt(r.pan)}`);
     r.zoom = await wheel(page, { zoom: true });
     log(`  zoom (Ctrl+wheel):  ${fmt(r.zoom)}`);
+    r.panRedraw = await redraw(page, { zoom: false });
+    log(`  pan 800 px, redraw: ${ms(r.panRedraw.frame)} to the redrawn frame (150 ms rest included); longest task ${ms(r.panRedraw.longest)}`);
+    r.zoomRedraw = await redraw(page, { zoom: true });
+    log(`  zoom in, redraw:    ${ms(r.zoomRedraw.frame)} to the redrawn frame (150 ms rest included); longest task ${ms(r.zoomRedraw.longest)}`);
     r.errors = errors;
     if (errors.length) log(`  page errors: ${errors.join(" | ")}`);
     results.sizes[nodes] = r;
