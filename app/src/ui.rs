@@ -231,8 +231,10 @@ impl Ui {
     }
 
     /// Checks the model again after every change a check can see (moving things changes no
-    /// finding: the semantic revision stays), once the frame that shows the change is drawn:
-    /// an edit is on screen at once and its findings follow in the next task.
+    /// finding: the semantic revision stays). A discrete edit (`edit`, undo, redo) checks at
+    /// once, so that the frame that shows it shows its findings; any other change (the end of
+    /// a drag, open, restore) is checked once the frame that shows it is drawn, so that a drop
+    /// stays cheap and its findings follow in the next task.
     fn schedule_check(&self) {
         let ui = *self;
         Effect::new(move |_| {
@@ -279,6 +281,7 @@ impl Ui {
             }
         });
         self.prune_selection();
+        self.check_now();
     }
 
     fn prune_selection(&self) {
@@ -351,6 +354,7 @@ impl Ui {
             d.undo();
         });
         self.prune_selection();
+        self.check_now();
     }
 
     pub fn redo(&self) {
@@ -358,6 +362,7 @@ impl Ui {
             d.redo();
         });
         self.prune_selection();
+        self.check_now();
     }
 
     pub fn delete_selection(&self) {
