@@ -6,7 +6,7 @@
 //
 // Screenshots go to tests/e2e/artifacts/ (always the happy path; on failure, the failing page).
 
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -18,6 +18,7 @@ import {
   assertBuilt,
   launchChromium,
   startStaticServer,
+  stepper,
   watchProblems,
 } from "./support.mjs";
 
@@ -45,19 +46,7 @@ after(async () => {
   await server?.close();
 });
 
-// A test that saves a screenshot of the page when it fails.
-function step(name, fn) {
-  test(name, { timeout: TIMEOUT }, async () => {
-    try {
-      await fn();
-    } catch (err) {
-      const file = join(ARTIFACTS, `failure-${name.replace(/[^a-z0-9]+/gi, "-")}.png`);
-      await page?.screenshot({ path: file, fullPage: true }).catch(() => {});
-      console.error(`screenshot of the failure: ${file}`);
-      throw err;
-    }
-  });
-}
+const step = stepper(() => page, { timeout: TIMEOUT });
 
 // A full-page screenshot in tests/e2e/artifacts/ (transitions finished, so colors are final).
 const snapshot = (name) =>

@@ -13,7 +13,7 @@
 // data-findings, data-finding="RULE:subject", data-summary, data-count, data-action, data-open,
 // data-template, data-load-errors, data-help; autosave: data-autosave-status, data-recovery.
 
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -25,6 +25,7 @@ import {
   assertBuilt,
   launchChromium,
   startStaticServer,
+  stepper,
   watchProblems,
 } from "./support.mjs";
 
@@ -79,19 +80,7 @@ after(async () => {
   await server?.close();
 });
 
-// A test that saves a screenshot of the page when it fails.
-function step(name, fn) {
-  test(name, { timeout: TIMEOUT }, async () => {
-    try {
-      await fn();
-    } catch (err) {
-      const file = join(ARTIFACTS, `editor-failure-${name.replace(/[^a-z0-9]+/gi, "-")}.png`);
-      await page?.screenshot({ path: file, fullPage: true }).catch(() => {});
-      console.error(`screenshot of the failure: ${file}`);
-      throw err;
-    }
-  });
-}
+const step = stepper(() => page, { timeout: TIMEOUT, prefix: "editor-" });
 
 // ---- helpers -----------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@
 // prefix with the deployed CSP. "Offline" is both Playwright's network emulation and the server
 // actually stopped, so nothing can come from the network however the emulation treats workers.
 
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 import assert from "node:assert/strict";
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,6 +22,7 @@ import {
   launchChromium,
   placeNode,
   startStaticServer,
+  stepper,
 } from "./support.mjs";
 
 const PREFIX = "/offline/prefix/";
@@ -61,18 +62,7 @@ after(async () => {
   if (copy) rmSync(copy, { recursive: true, force: true });
 });
 
-function step(name, fn) {
-  test(name, { timeout: TIMEOUT }, async () => {
-    try {
-      await fn();
-    } catch (err) {
-      const file = join(ARTIFACTS, `offline-failure-${name.replace(/[^a-z0-9]+/gi, "-")}.png`);
-      await page?.screenshot({ path: file }).catch(() => {});
-      console.error(`screenshot of the failure: ${file}`);
-      throw err;
-    }
-  });
-}
+const step = stepper(() => page, { timeout: TIMEOUT, prefix: "offline-", fullPage: false });
 
 const builtWith = () => readFileSync(join(copy, "index.html"), "utf8").match(/data-flowmap-build="([0-9a-f]+)"/)?.[1];
 const badge = () => page.locator(".fm-build[data-build]");

@@ -3,7 +3,7 @@
 // drawing by compositing and then redraws it, and zoomed in only what is near the view is
 // drawn. Runs against the release build in dist/ under the deployed CSP.
 
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,6 +15,7 @@ import {
   drag,
   launchChromium,
   startStaticServer,
+  stepper,
   watchProblems,
 } from "./support.mjs";
 
@@ -68,18 +69,7 @@ after(async () => {
   await server?.close();
 });
 
-function step(name, fn) {
-  test(name, { timeout: TIMEOUT }, async () => {
-    try {
-      await fn();
-    } catch (err) {
-      const file = join(ARTIFACTS, `failure-${name.replace(/[^a-z0-9]+/gi, "-")}.png`);
-      await page?.screenshot({ path: file, fullPage: true }).catch(() => {});
-      console.error(`screenshot of the failure: ${file}`);
-      throw err;
-    }
-  });
-}
+const step = stepper(() => page, { timeout: TIMEOUT });
 
 // The drawn view: the canvas group's `translate(x y) scale(z)`.
 const drawnView = () =>

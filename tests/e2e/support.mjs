@@ -1,6 +1,7 @@
 // Shared by every end-to-end test: serving dist/ under a path prefix with the strict CSP,
 // launching the system Chromium, collecting problems, and the mouse gestures of the editor.
 
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -131,4 +132,22 @@ export async function connect(page, from, to) {
   const added = (await flowIds(page)).filter((id) => !before.includes(id));
   assert.equal(added.length, 1, `one flow added from ${from} to ${to}`);
   return added[0];
+}
+
+/**
+ * `step(name, fn)`: a test that saves a screenshot of the page when it fails, as
+ * `ARTIFACTS/<prefix>failure-<name>.png`. `currentPage` returns the page of the moment.
+ */
+export function stepper(currentPage, { timeout, prefix = "", fullPage = true }) {
+  return (name, fn) =>
+    test(name, { timeout }, async () => {
+      try {
+        await fn();
+      } catch (err) {
+        const file = join(ARTIFACTS, `${prefix}failure-${name.replace(/[^a-z0-9]+/gi, "-")}.png`);
+        await currentPage()?.screenshot({ path: file, fullPage }).catch(() => {});
+        console.error(`screenshot of the failure: ${file}`);
+        throw err;
+      }
+    });
 }
