@@ -2,7 +2,7 @@
 //! (from `flowmap_core::diagram`, the same shapes as the SVG export), hit-testing and the
 //! transient state of a gesture. No DOM and no signals, so it is tested on the host.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use flowmap_core::diagram::{self, Edge};
 use flowmap_core::edit::ops;
@@ -235,7 +235,6 @@ impl Index {
             let view = kept.cloned().unwrap_or_else(|| node_view(n, placed.rect));
             index.nodes.insert(n.id.clone(), view);
         }
-        let bends = bends(model);
         for placed in &scene.flows {
             let f = &model.flows[placed.index];
             index.flow_ids.push(f.id.clone());
@@ -260,7 +259,7 @@ impl Index {
                     name: f.name.clone(),
                     encrypted: f.encrypted,
                     chips,
-                    bend: bends.get(f.id.as_str()).copied().unwrap_or(0.0),
+                    bend: placed.bend,
                     label,
                 },
             );
@@ -689,35 +688,6 @@ fn node_view(n: &flowmap_core::Node, rect: Rect) -> NodeView {
         label_x: label.x + label.w / 2.0,
         label_y: label.y + (label.h - block) / 2.0 + 11.0,
     }
-}
-
-/// Parallel flows between the same two nodes fan out (as in `diagram::scene`).
-fn bends(model: &Model) -> HashMap<&str, f64> {
-    let mut order: Vec<usize> = (0..model.flows.len()).collect();
-    order.sort_by(|a, b| model.flows[*a].id.cmp(&model.flows[*b].id));
-    let mut groups: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
-    for &f in &order {
-        let flow = &model.flows[f];
-        let key = if flow.from <= flow.to {
-            (flow.from.as_str(), flow.to.as_str())
-        } else {
-            (flow.to.as_str(), flow.from.as_str())
-        };
-        groups.entry(key).or_default().push(f);
-    }
-    let mut bends = HashMap::new();
-    for ((low, _), members) in &groups {
-        let k = members.len() as f64;
-        for (i, &f) in members.iter().enumerate() {
-            let canonical = (i as f64 - (k - 1.0) / 2.0) * diagram::BEND_STEP;
-            let forward = model.flows[f].from.as_str() == *low;
-            bends.insert(
-                model.flows[f].id.as_str(),
-                if forward { canonical } else { -canonical },
-            );
-        }
-    }
-    bends
 }
 
 /// The line of a flow between two (possibly moved) boxes.

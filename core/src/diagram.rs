@@ -575,6 +575,8 @@ pub struct PlacedNode {
 pub struct PlacedFlow {
     /// Index into `model.flows`.
     pub index: usize,
+    /// How far the flow bends away from the straight line (parallel flows fan out).
+    pub bend: f64,
     pub edge: Edge,
 }
 
@@ -756,6 +758,7 @@ pub fn scene(model: &Model) -> Scene {
             let to = rects.get(flow.to.as_str())?;
             Some(PlacedFlow {
                 index: f,
+                bend: bends[&f],
                 edge: edge_between(*from, *to, bends[&f]),
             })
         })
