@@ -71,11 +71,9 @@ pub fn render(model: &Model, format: Format, timestamp: Timestamp) -> String {
     let source = flowmap_core::to_file_json(model);
     let source_path = crate::session::file_name(model);
     let context = ExportContext {
-        model,
-        report: &report,
         source: Some(&source),
         source_path: &source_path,
-        timestamp,
+        ..ExportContext::new(model, &report, timestamp)
     };
     export(format, &context)
 }

@@ -610,7 +610,7 @@ fn ModelForm() -> impl IntoView {
                 <button type="button" class="button" on:click=move |_| edit(Box::new(|s| {
                     let mut n = s.classes.len() + 1;
                     while s.classes.iter().any(|c| c.id == format!("custom-{n}")) { n += 1; }
-                    s.classes.push(DataClass { id: format!("custom-{n}"), name: format!("Custom class {n}"), tier: 3, personal: false, regime: None, never_store: false, residency: Vec::new(), description: None });
+                    s.classes.push(DataClass { id: format!("custom-{n}"), name: format!("Custom class {n}"), tier: 3, personal: false, regime: None, never_store: false, residency: Vec::new(), description: None, consumed_at_hop: false });
                 }))>"Add data class"</button>
             </details>
             <details class="section">

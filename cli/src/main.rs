@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use anstyle::{AnsiColor, Style};
 use clap::{Parser, Subcommand, ValueEnum};
 mod export;
+mod sign;
 mod verify;
 
 use flowmap_core::{
@@ -46,14 +47,10 @@ enum Command {
     Export(export::ExportArgs),
     /// Print the JSON Schema of the flowmap/1 format.
     Schema,
-    /// Check that an evidence report (HTML or Markdown) is unmodified and was made from a model.
-    /// Exit 0 verified, 1 modified or made from another model, 2 unreadable.
-    Verify {
-        /// The report, as written by `flowmap export --format html|markdown`.
-        report: PathBuf,
-        /// The model file it should have been made from.
-        model: PathBuf,
-    },
+    /// Check that an evidence report (HTML or Markdown) is unmodified and was made from a
+    /// model, and check its signature when there is one (REPORT.sig). Exit 0 verified, 1
+    /// modified, made from another model or wrongly signed, 2 unreadable.
+    Verify(verify::VerifyArgs),
 }
 
 #[derive(clap::Args)]
@@ -134,11 +131,11 @@ fn main() -> ExitCode {
         Command::Rules {
             id: None,
             markdown: true,
-        } => write_out(&flowmap_core::rules::catalog_markdown()),
+        } => write_out(flowmap_core::rules::catalog_markdown()),
         Command::Rules { id: Some(id), .. } => explain_rule(&id),
         Command::Export(args) => export::run(&args),
-        Command::Schema => write_out(&flowmap_core::schema_json()),
-        Command::Verify { report, model } => verify::run(&report, &model),
+        Command::Schema => write_out(flowmap_core::schema_json()),
+        Command::Verify(args) => verify::run(&args),
     };
     match result {
         Ok(code) => code,
@@ -178,11 +175,28 @@ fn error_line(message: &str) {
     );
 }
 
-fn write_out(text: &str) -> Result<ExitCode, String> {
+/// Writes text to standard output, colors stripped when it is not a terminal (or `NO_COLOR`
+/// is set). Every verb writes through here or [`write_raw`].
+pub(crate) fn write_out(text: impl AsRef<[u8]>) -> Result<ExitCode, String> {
     let mut out = anstream::stdout();
-    out.write_all(text.as_bytes())
-        .map_err(|e| format!("cannot write output: {e}"))?;
-    Ok(ExitCode::SUCCESS)
+    written(out.write_all(text.as_ref()).and_then(|()| out.flush()))
+}
+
+/// Writes bytes to standard output exactly as given (exports are data).
+pub(crate) fn write_raw(bytes: &[u8]) -> Result<ExitCode, String> {
+    let mut out = std::io::stdout().lock();
+    written(out.write_all(bytes).and_then(|()| out.flush()))
+}
+
+/// The outcome of a write to standard output. A closed pipe (`flowmap … | head`) ends the
+/// program at once, quietly and with status 0, as cargo and ruff do: the reader stopped
+/// reading, which is not an error of ours (Rust ignores SIGPIPE, so the write reports it).
+fn written(result: std::io::Result<()>) -> Result<ExitCode, String> {
+    match result {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(format!("cannot write output: {e}")),
+    }
 }
 
 pub(crate) fn read_model(path: &Path) -> Result<Vec<u8>, String> {
@@ -221,17 +235,16 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
     };
     let report = check(&model, &options);
     match (args.format, args.by_control) {
-        (Format::Json, false) => write_out(&findings_json(&model, &report))?,
-        (Format::Json, true) => write_out(&flowmap_core::controls_json(&model, &report))?,
+        (Format::Json, false) => write_out(findings_json(&model, &report))?,
+        (Format::Json, true) => write_out(flowmap_core::controls_json(&model, &report, None))?,
         (Format::Text, by_control) => {
             if by_control {
-                print_controls(&report);
+                print_controls(&report)?
             } else {
                 // The loader accepted the bytes, so they are UTF-8 (a BOM aside).
                 let text = String::from_utf8_lossy(&bytes);
-                print_text(&display, &text, &model, &report);
+                print_text(&display, &text, &model, &report)?
             }
-            ExitCode::SUCCESS
         }
     };
     let failing = args
@@ -275,8 +288,8 @@ pub(crate) fn print_load_errors(file: &str, errors: &LoadErrors) {
     );
 }
 
-fn print_text(file: &str, text: &str, model: &Model, report: &Report) {
-    let mut out = anstream::stdout();
+fn print_text(file: &str, text: &str, model: &Model, report: &Report) -> Result<ExitCode, String> {
+    let mut out = Vec::new();
     let locator = Locator::new(text.strip_prefix('\u{feff}').unwrap_or(text));
     let pointers = Pointers::new(model);
     let blue = style(AnsiColor::Blue);
@@ -340,6 +353,7 @@ fn print_text(file: &str, text: &str, model: &Model, report: &Report) {
             summary.low
         );
     }
+    write_out(&out)
 }
 
 /// `SOC2 CC6.1 CC6.7 · ISO27001 A.8.24 · NIST SC-8`: control ids grouped by framework.
@@ -359,12 +373,24 @@ fn grouped_controls(controls: &[&str]) -> String {
         .join(" · ")
 }
 
-fn print_controls(report: &Report) {
-    let mut out = anstream::stdout();
+fn print_controls(report: &Report) -> Result<ExitCode, String> {
+    use flowmap_core::control_view::TestScope;
+    use flowmap_core::Conclusion;
+    let mut out = Vec::new();
     let bold = Style::new().bold();
     let dim = Style::new().dimmed();
-    let (green, red) = (style(AnsiColor::Green), style(AnsiColor::Red));
+    let (green, red, yellow) = (
+        style(AnsiColor::Green),
+        style(AnsiColor::Red),
+        style(AnsiColor::Yellow),
+    );
     let controls = flowmap_core::by_control(report);
+    let _ = writeln!(
+        out,
+        "{dim}{}. {}{dim:#}\n",
+        flowmap_core::evidence::PROCEDURE,
+        flowmap_core::evidence::comparison_sentence(None)
+    );
     let mut framework = "";
     for control in &controls {
         if control.framework != framework {
@@ -373,10 +399,11 @@ fn print_controls(report: &Report) {
                 flowmap_core::controls::Framework::of(&control.control).map_or("", |f| f.title());
             let _ = writeln!(out, "{bold}{title}{bold:#}");
         }
-        let status = if control.satisfied {
-            format!("{green}satisfied{green:#}")
-        } else {
-            format!("{red}not satisfied{red:#}")
+        let wording = control.conclusion.wording();
+        let status = match control.conclusion {
+            Conclusion::NoExceptionsFound => format!("{green}{wording}{green:#}"),
+            Conclusion::ExceptionsFound => format!("{red}{wording}{red:#}"),
+            Conclusion::NotTested => format!("{yellow}{wording}{yellow:#}"),
         };
         let _ = writeln!(
             out,
@@ -389,23 +416,36 @@ fn print_controls(report: &Report) {
             } else {
                 String::new()
             };
+            let scope = match test.scope {
+                TestScope::Rule => "",
+                TestScope::Findings => " (through its findings)",
+            };
             let _ = writeln!(
                 out,
-                "      {:<9} {:<40} population {:>4}: {:>4} passed, {:>3} exceptions{waived}",
+                "      {:<9} {:<40} population {:>4}: {:>4} passed, {:>3} exceptions{waived}{scope}",
                 test.rule, test.name, test.population, test.passes, test.exceptions
             );
         }
     }
-    let failing = controls.iter().filter(|c| !c.satisfied).count();
+    let count = |conclusion: Conclusion| {
+        controls
+            .iter()
+            .filter(|c| c.conclusion == conclusion)
+            .count()
+    };
     let _ = writeln!(
         out,
-        "\n{} controls tested, {failing} not satisfied.",
-        controls.len()
+        "\n{} controls: {} with exceptions found in the design, {} with no exceptions found in the design, {} not tested.",
+        controls.len(),
+        count(Conclusion::ExceptionsFound),
+        count(Conclusion::NoExceptionsFound),
+        count(Conclusion::NotTested)
     );
+    write_out(&out)
 }
 
 fn print_rules() -> Result<ExitCode, String> {
-    let mut out = anstream::stdout();
+    let mut out = Vec::new();
     let bold = Style::new().bold();
     let _ = writeln!(
         out,
@@ -428,7 +468,7 @@ fn print_rules() -> Result<ExitCode, String> {
         "\n{} rules. `flowmap rules ID` explains one.",
         flowmap_core::REGISTRY.len()
     );
-    Ok(ExitCode::SUCCESS)
+    write_out(&out)
 }
 
 fn explain_rule(id: &str) -> Result<ExitCode, String> {
@@ -438,7 +478,7 @@ fn explain_rule(id: &str) -> Result<ExitCode, String> {
             "unknown rule {id:?} (`flowmap rules` lists the catalog)"
         ));
     };
-    let mut out = anstream::stdout();
+    let mut out = Vec::new();
     let bold = Style::new().bold();
     let sev = severity_style(rule.severity);
     let _ = writeln!(out, "{bold}{} · {}{bold:#}", rule.id, rule.name);
@@ -448,5 +488,5 @@ fn explain_rule(id: &str) -> Result<ExitCode, String> {
     let _ = writeln!(out, "Control families: {}", families.join(", "));
     let _ = writeln!(out, "Controls: {}\n", rule.controls().join(", "));
     let _ = writeln!(out, "{}", rule.docs());
-    Ok(ExitCode::SUCCESS)
+    write_out(&out)
 }

@@ -295,20 +295,24 @@ fn by_control_groups_results_by_control_soc2_first() {
     assert!(soc2 < iso && iso < nist, "{text}");
     assert!(text.contains("SOC2:CC6.7 Transmission"), "{text}");
     assert!(text.contains("population"), "{text}");
+    assert!(text.contains("exceptions found in the design"), "{text}");
+    assert!(text.contains("not tested"), "{text}");
+    assert!(!text.contains("satisfied"), "{text}");
 
     let output = flowmap()
         .args(["check", EXAMPLE, "--by-control", "--format", "json"])
         .output()
         .unwrap();
     let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(document["format"], "flowmap-controls/1");
+    assert_eq!(document["format"], "flowmap-controls/2");
     let controls = document["controls"].as_array().unwrap();
     assert_eq!(controls[0]["framework"], "SOC2");
     let cc67 = controls
         .iter()
         .find(|c| c["control"] == "SOC2:CC6.7")
         .unwrap();
-    assert_eq!(cc67["satisfied"], false);
+    assert_eq!(cc67["conclusion"], "exceptions-found");
+    assert!(cc67.get("satisfied").is_none());
     let enc = cc67["tests"]
         .as_array()
         .unwrap()

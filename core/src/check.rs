@@ -397,10 +397,11 @@ fn apply_waivers(
         let Some(candidates) = by_pair.get(&(finding.rule, finding.subject.id.as_str())) else {
             continue;
         };
-        let waiver = candidates
-            .iter()
-            .copied()
-            .find(|w| options.today.is_none_or(|today| w.expires >= today));
+        let waiver = candidates.iter().copied().find(|w| {
+            options
+                .today
+                .is_none_or(|today| crate::date::is_current(w.expires, today))
+        });
         if let Some(waiver) = waiver {
             finding.waived = true;
             finding.waiver = Some(waiver.clone());

@@ -1,6 +1,13 @@
 //! A calendar day (`YYYY-MM-DD`), used for waiver and attestation expiry.
 //!
 //! The core never reads a clock: "today" is passed in by the caller.
+//!
+//! # Expiry
+//!
+//! One rule for everything that expires (waivers, vendor attestations): an expiry date is the
+//! **last day** on which the thing is current. A waiver that `expires` on 2027-01-31 still
+//! suppresses its finding on 2027-01-31 and no longer on 2027-02-01; the same for a SOC 2
+//! report. [`is_current`] is that rule; `docs/format.md` states it for the file format.
 
 use std::fmt;
 
@@ -57,6 +64,11 @@ impl Date {
     pub fn year(self) -> u16 {
         self.year
     }
+}
+
+/// The expiry rule (see the module docs): current through its expiry date, inclusive.
+pub fn is_current(expires: Date, today: Date) -> bool {
+    today <= expires
 }
 
 fn days_in_month(year: u16, month: u8) -> u8 {
@@ -153,6 +165,12 @@ impl std::str::FromStr for Date {
     }
 }
 
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
@@ -191,6 +209,14 @@ mod tests {
         assert!(a < b);
         assert_eq!(a.to_string(), "2026-12-31");
         assert!(Date::parse("2024-02-29").is_ok());
+    }
+
+    #[test]
+    fn a_thing_is_current_through_its_expiry_day() {
+        let expires = Date::parse("2027-01-31").unwrap();
+        assert!(is_current(expires, Date::parse("2027-01-30").unwrap()));
+        assert!(is_current(expires, expires));
+        assert!(!is_current(expires, Date::parse("2027-02-01").unwrap()));
     }
 
     #[test]

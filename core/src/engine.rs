@@ -221,7 +221,10 @@ impl<'m> Analysis<'m> {
         }
     }
 
-    /// Taint propagation: a monotone fixpoint over class bitsets. Sets only grow and are
+    /// Taint propagation: a monotone fixpoint over class bitsets. A node passes on what
+    /// reaches it minus what it strips and minus the classes marked `consumed_at_hop`, which
+    /// stop at the node that receives them (a flow out carries them only if it declares them).
+    /// Sets only grow and are
     /// bounded, so it terminates on cycles; a FIFO worklist makes first arrivals (and so the
     /// witness paths) as short as a breadth-first search would, in a deterministic order.
     fn propagate(&mut self) {
@@ -232,10 +235,13 @@ impl<'m> Analysis<'m> {
                 self.arrival[n * classes + c] = HELD;
             }
         }
+        // What a node does not pass on: what it strips, and the classes every hop consumes
+        // (credentials, session tokens): those travel only on flows that declare them.
+        let consumed = self.taxonomy.set_where(|c| c.consumed_at_hop);
         let strips: Vec<ClassSet> = self
             .nodes
             .iter()
-            .map(|n| self.taxonomy.set(&n.strips))
+            .map(|n| self.taxonomy.set(&n.strips).union(consumed))
             .collect();
         // Per node, once (the loop below would read each node's kind and role many times).
         let passes: Vec<bool> = (0..self.nodes.len()).map(|n| self.passes_on(n)).collect();
@@ -577,5 +583,87 @@ fn push_label(out: &mut String, name: &str, id: &str) {
         out.push_str("\" (");
         out.push_str(id);
         out.push(')');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What reaches each node of a model, by node id.
+    fn reach(json: &str) -> Vec<(String, Vec<String>)> {
+        let model = crate::load_str(json).unwrap_or_else(|e| panic!("{e}"));
+        let analysis = Analysis::new(&model);
+        analysis
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(n, node)| {
+                let ids = analysis.taxonomy.ids(analysis.reach[n]);
+                (
+                    node.id.clone(),
+                    ids.into_iter().map(str::to_owned).collect(),
+                )
+            })
+            .collect()
+    }
+
+    fn classes_at<'a>(reach: &'a [(String, Vec<String>)], id: &str) -> &'a [String] {
+        &reach.iter().find(|(n, _)| n == id).unwrap().1
+    }
+
+    #[test]
+    fn consumed_classes_stop_at_the_node_that_receives_them_unless_a_flow_out_declares_them() {
+        let reach = reach(
+            r#"{ "format": "flowmap/1", "name": "m",
+              "classes": [
+                { "id": "api-key", "name": "API key", "tier": 6, "consumed_at_hop": true },
+                { "id": "order", "name": "Order", "tier": 1 } ],
+              "nodes": [
+                { "id": "client", "name": "Client", "kind": "actor" },
+                { "id": "api", "name": "API", "kind": "service" },
+                { "id": "db", "name": "DB", "kind": "store" },
+                { "id": "relay", "name": "Relay", "kind": "service" },
+                { "id": "vault-copy", "name": "Vault copy", "kind": "store" },
+                { "id": "queue", "name": "Queue", "kind": "queue" },
+                { "id": "worker", "name": "Worker", "kind": "service" } ],
+              "flows": [
+                { "id": "sign-in", "from": "client", "to": "api",
+                  "data": ["credentials", "session-token", "api-key", "personal"] },
+                { "id": "save", "from": "api", "to": "db", "data": ["order"] },
+                { "id": "forward", "from": "api", "to": "relay", "data": ["credentials"] },
+                { "id": "store", "from": "relay", "to": "vault-copy", "data": ["internal"] },
+                { "id": "enqueue", "from": "api", "to": "queue", "data": ["session-token"] },
+                { "id": "consume", "from": "queue", "to": "worker", "data": ["order"] } ] }"#,
+        );
+        // The API receives them all, and passes on only what is not consumed.
+        assert_eq!(
+            classes_at(&reach, "api"),
+            ["personal", "credentials", "session-token", "api-key"]
+        );
+        assert_eq!(classes_at(&reach, "db"), ["personal", "order"]);
+        // A flow out that declares a consumed class carries it one hop further, and no more.
+        assert_eq!(classes_at(&reach, "relay"), ["personal", "credentials"]);
+        assert_eq!(classes_at(&reach, "vault-copy"), ["internal", "personal"]);
+        // Queues consume too: a token parked in a queue travels on only where declared.
+        assert_eq!(classes_at(&reach, "queue"), ["personal", "session-token"]);
+        assert_eq!(classes_at(&reach, "worker"), ["personal", "order"]);
+    }
+
+    #[test]
+    fn a_class_without_the_attribute_propagates_as_before() {
+        let reach = reach(
+            r#"{ "format": "flowmap/1", "name": "m",
+              "classes": [ { "id": "credentials", "name": "Credentials, forwarded here", "tier": 6 } ],
+              "nodes": [
+                { "id": "a", "name": "A", "kind": "service" },
+                { "id": "b", "name": "B", "kind": "service" },
+                { "id": "c", "name": "C", "kind": "store" } ],
+              "flows": [
+                { "id": "ab", "from": "a", "to": "b", "data": ["credentials"] },
+                { "id": "bc", "from": "b", "to": "c", "data": ["internal"] } ] }"#,
+        );
+        // A model that redefines `credentials` without `consumed_at_hop` propagates it.
+        assert_eq!(classes_at(&reach, "c"), ["internal", "credentials"]);
     }
 }

@@ -42,7 +42,7 @@ pub struct GenerateSpec {
     pub flows_per_node: f64,
     /// Seed of the generator: the same spec gives the same model.
     pub seed: u64,
-    /// Data classes the model defines on top of the 14 built-ins (capped so the total stays
+    /// Data classes the model defines on top of the 15 built-ins (capped so the total stays
     /// within the 128 a model may use).
     pub custom_classes: usize,
     /// Levels of boundaries from an account down to the innermost one: 1 is accounts only,
@@ -325,7 +325,9 @@ const CUSTOM_CLASSES: &[ClassTemplate] = &[
 ];
 
 /// Relative frequency of each built-in class on flows and in stores (taxonomy order).
-const BUILTIN_WEIGHTS: [u32; 14] = [5, 10, 8, 6, 3, 10, 5, 2, 1, 1, 2, 2, 3, 1];
+/// `session-token` (last) is never drawn, so generated models stay what they were before it
+/// was built in.
+const BUILTIN_WEIGHTS: [u32; 15] = [5, 10, 8, 6, 3, 10, 5, 2, 1, 1, 2, 2, 3, 1, 0];
 /// Relative frequency of each class of the model's own.
 const CUSTOM_WEIGHT: u32 = 4;
 
@@ -448,6 +450,7 @@ impl<'s> Generator<'s> {
                     never_store,
                     residency: residency.iter().map(|r| (*r).to_owned()).collect(),
                     description: None,
+                    consumed_at_hop: false,
                 },
                 None => DataClass {
                     id: format!("custom-{i}"),
@@ -458,6 +461,7 @@ impl<'s> Generator<'s> {
                     never_store: false,
                     residency: Vec::new(),
                     description: Some("A generated class.".to_owned()),
+                    consumed_at_hop: false,
                 },
             };
             self.class_ids.push(class.id.clone());

@@ -273,7 +273,7 @@ pub struct Attestation {
     /// The day the report or certificate was issued.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued: Option<Date>,
-    /// The day it stops being current.
+    /// The last day it is current (expiry dates are inclusive, as for waivers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<Date>,
 }
@@ -404,6 +404,12 @@ pub struct DataClass {
     pub residency: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Is the class consumed by the node that receives it rather than passed on (a password
+    /// checked at sign-in, a session token validated by the API)? Propagation then stops at
+    /// that node: the class travels further only on a flow that declares it. Absent means no:
+    /// the class propagates like any other. Built in for `credentials` and `session-token`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub consumed_at_hop: bool,
 }
 
 #[derive(
@@ -435,7 +441,7 @@ pub struct Waiver {
     pub subject: String,
     pub reason: String,
     pub approved_by: String,
-    /// The last day the waiver applies.
+    /// The last day the waiver applies (expiry dates are inclusive, as for attestations).
     pub expires: Date,
 }
 

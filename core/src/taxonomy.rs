@@ -8,7 +8,7 @@ pub const MAX_CLASSES: usize = 128;
 /// Tier at and above which a class is sensitive.
 pub const SENSITIVE_TIER: u8 = 3;
 
-/// The built-in taxonomy, as `format.md` lists it.
+/// The built-in taxonomy, as `docs/format.md` lists it.
 pub fn builtin_classes() -> Vec<DataClass> {
     let class = |id: &str,
                  name: &str,
@@ -24,6 +24,13 @@ pub fn builtin_classes() -> Vec<DataClass> {
         never_store,
         residency: Vec::new(),
         description: None,
+        consumed_at_hop: false,
+    };
+    // Classes a hop consumes rather than forwards (see `DataClass::consumed_at_hop`).
+    let consumed = |mut class: DataClass, description: &str| {
+        class.consumed_at_hop = true;
+        class.description = Some(description.to_owned());
+        class
     };
     vec![
         class("public", "Public", 0, false, None, false),
@@ -80,13 +87,17 @@ pub fn builtin_classes() -> Vec<DataClass> {
             Some(Regime::Pci),
             false,
         ),
-        class(
-            "credentials",
-            "Credentials and secrets",
-            6,
-            false,
-            None,
-            false,
+        consumed(
+            class(
+                "credentials",
+                "Credentials and secrets",
+                6,
+                false,
+                None,
+                false,
+            ),
+            "Passwords, API keys, private keys. The node that receives them uses them and does \
+             not pass them on: propagation stops there unless a flow out declares them.",
         ),
         class(
             "sad",
@@ -95,6 +106,13 @@ pub fn builtin_classes() -> Vec<DataClass> {
             false,
             Some(Regime::Pci),
             true,
+        ),
+        // Last, so that the classes above keep their indexes.
+        consumed(
+            class("session-token", "Session tokens", 6, false, None, false),
+            "Bearer tokens and session cookies: whoever holds one acts as the user while it is \
+             valid. The node that validates one does not pass it on: propagation stops there \
+             unless a flow out declares it.",
         ),
     ]
 }
@@ -230,7 +248,13 @@ mod tests {
     #[test]
     fn builtins_match_the_format_document() {
         let classes = builtin_classes();
-        assert_eq!(classes.len(), 14);
+        assert_eq!(classes.len(), 15);
+        let consumed: Vec<&str> = classes
+            .iter()
+            .filter(|c| c.consumed_at_hop)
+            .map(|c| c.id.as_str())
+            .collect();
+        assert_eq!(consumed, ["credentials", "session-token"]);
         let sensitive: Vec<&str> = classes
             .iter()
             .filter(|c| c.tier >= SENSITIVE_TIER)
@@ -247,7 +271,8 @@ mod tests {
                 "phi",
                 "cardholder",
                 "credentials",
-                "sad"
+                "sad",
+                "session-token"
             ]
         );
     }
@@ -274,11 +299,12 @@ mod tests {
             never_store: false,
             residency: vec!["eu-west-1".into()],
             description: None,
+            consumed_at_hop: false,
         });
         let taxonomy = Taxonomy::of(&model);
         let index = taxonomy.index("personal").unwrap();
         assert_eq!(index, 5);
         assert_eq!(taxonomy.class(index).residency, ["eu-west-1"]);
-        assert_eq!(taxonomy.classes().len(), 14);
+        assert_eq!(taxonomy.classes().len(), 15);
     }
 }

@@ -49,11 +49,13 @@ impl Case {
 
     fn context(&self) -> ExportContext<'_> {
         ExportContext {
-            model: &self.model,
-            report: &self.report,
             source: Some(&self.text),
             source_path: EXAMPLE,
-            timestamp: TIMESTAMP.parse::<Timestamp>().unwrap(),
+            ..ExportContext::new(
+                &self.model,
+                &self.report,
+                TIMESTAMP.parse::<Timestamp>().unwrap(),
+            )
         }
     }
 
@@ -444,7 +446,8 @@ fn oscal_has_one_observation_per_rule_run_and_one_finding_per_control() {
     let observations = result["observations"].as_array().unwrap();
     assert_eq!(observations.len(), case.report.runs.len());
     for (observation, run) in observations.iter().zip(&case.report.runs) {
-        assert_eq!(observation["methods"], serde_json::json!(["TEST"]));
+        // A design model is a specification: examined, not tested (SP 800-53A).
+        assert_eq!(observation["methods"], serde_json::json!(["EXAMINE"]));
         assert_eq!(observation["collected"], TIMESTAMP);
         let props: BTreeMap<&str, &str> = observation["props"]
             .as_array()
@@ -461,16 +464,49 @@ fn oscal_has_one_observation_per_rule_run_and_one_finding_per_control() {
     }
     let controls = by_control(&case.report);
     let findings = result["findings"].as_array().unwrap();
-    assert_eq!(findings.len(), controls.len());
     let selected: usize = result["reviewed-controls"]["control-selections"]
         .as_array()
         .unwrap()
         .iter()
         .map(|s| s["include-controls"].as_array().unwrap().len())
         .sum();
-    assert_eq!(selected, controls.len());
+    assert_eq!(selected, controls.len(), "every control is reviewed");
+    // A control whose tests examined nothing has no finding: there is nothing to conclude.
+    let untested: Vec<&str> = controls
+        .iter()
+        .filter(|c| c.conclusion == flowmap_core::Conclusion::NotTested)
+        .map(|c| c.control.as_str())
+        .collect();
+    assert!(!untested.is_empty(), "the example has untested controls");
+    let remarks = result["reviewed-controls"]["remarks"].as_str().unwrap();
+    for control in &untested {
+        assert!(
+            remarks.contains(control),
+            "{control} is named as not tested"
+        );
+    }
+    let controls: Vec<_> = controls
+        .into_iter()
+        .filter(|c| c.conclusion != flowmap_core::Conclusion::NotTested)
+        .collect();
+    assert_eq!(findings.len(), controls.len());
+    let objectives: BTreeSet<&str> = oscal["assessment-results"]["local-definitions"]
+        ["objectives-and-methods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["parts"][0]["id"].as_str().unwrap())
+        .collect();
     for (finding, control) in findings.iter().zip(&controls) {
         let target = &finding["target"];
+        assert!(
+            objectives.contains(target["target-id"].as_str().unwrap()),
+            "the objective is defined"
+        );
+        assert!(target["status"]["remarks"]
+            .as_str()
+            .unwrap()
+            .contains("does not show that the running system matches"));
         assert_eq!(target["type"], "objective-id");
         assert_eq!(
             target["target-id"],
@@ -479,10 +515,9 @@ fn oscal_has_one_observation_per_rule_run_and_one_finding_per_control() {
                 flowmap_core::export::oscal::control_id(&control.control)
             )
         );
-        let state = if control.satisfied {
-            "satisfied"
-        } else {
-            "not-satisfied"
+        let state = match control.conclusion {
+            flowmap_core::Conclusion::ExceptionsFound => "not-satisfied",
+            _ => "satisfied",
         };
         assert_eq!(target["status"]["state"], state);
         assert_eq!(
@@ -566,12 +601,18 @@ fn csv_has_one_row_per_control_rule_and_element_passes_included() {
     let case = Case::example();
     let rows = parse_csv(&case.export(Format::Csv));
     let controls = by_control(&case.report);
+    // An empty population is one `not-tested` row, so no control drops out.
     let expected: usize = controls
         .iter()
         .flat_map(|c| &c.tests)
-        .map(|t| t.population)
+        .map(|t| t.population.max(1))
         .sum();
     assert_eq!(rows.len(), expected);
+    assert!(rows
+        .iter()
+        .any(|r| r["result"] == "not-tested" && r["control_conclusion"] == "not-tested"));
+    assert!(rows.iter().all(|r| r["procedure"]
+        == "Inspection of the system's design model; not compared with the running system"));
     for control in &controls {
         let (framework, id) = control.control.split_once(':').unwrap();
         for test in &control.tests {
@@ -601,9 +642,9 @@ fn csv_has_one_row_per_control_rule_and_element_passes_included() {
     assert!(rows.iter().all(|r| r["model_sha256"] == sha
         && r["timestamp"] == TIMESTAMP
         && r["tool_version"] == flowmap_core::VERSION));
-    assert!(rows
-        .iter()
-        .all(|r| (r["result"] == "pass") == r["severity"].is_empty()));
+    assert!(rows.iter().all(
+        |r| (r["result"] == "pass" || r["result"] == "not-tested") == r["severity"].is_empty()
+    ));
     let update = rows
         .iter()
         .find(|r| r["element_id"] == "cache-update")
@@ -613,6 +654,61 @@ fn csv_has_one_row_per_control_rule_and_element_passes_included() {
         update["data_classes"], "personal financial",
         "T(f), propagated included"
     );
+}
+
+/// A flow with personal data that crosses a trust boundary unencrypted: ENC-001 reports it and
+/// adds boundary protection (F4) to the finding's controls.
+const CROSSING: &str = r#"{
+  "format": "flowmap/1",
+  "name": "Crossing",
+  "boundaries": [
+    { "id": "a", "name": "Account A", "kind": "account" },
+    { "id": "b", "name": "Account B", "kind": "account" }
+  ],
+  "nodes": [
+    { "id": "fn", "name": "Function", "kind": "service", "boundary": "a", "owner": "team" },
+    { "id": "db", "name": "Database", "kind": "store", "boundary": "b", "owner": "team",
+      "encryption_at_rest": "customer-key", "holds": ["personal"] }
+  ],
+  "flows": [
+    { "id": "write", "from": "fn", "to": "db", "name": "Write", "authenticated": true,
+      "monitored": true, "data": ["personal"] }
+  ]
+}"#;
+
+#[test]
+fn controls_a_finding_adds_get_their_own_rows_and_tests() {
+    let case = Case::of(CROSSING);
+    let finding = case
+        .report
+        .findings
+        .iter()
+        .find(|f| f.rule == "ENC-001")
+        .expect("ENC-001 flags the crossing flow");
+    assert!(finding.controls.contains(&"SOC2:CC6.6"), "F4 added");
+    let controls = by_control(&case.report);
+    let cc66 = controls.iter().find(|c| c.control == "SOC2:CC6.6").unwrap();
+    let test = cc66.tests.iter().find(|t| t.rule == "ENC-001").unwrap();
+    assert_eq!(test.scope, flowmap_core::TestScope::Findings);
+    assert_eq!((test.population, test.exceptions), (1, 1));
+    assert_eq!(cc66.conclusion, flowmap_core::Conclusion::ExceptionsFound);
+    let rows = parse_csv(&case.export(Format::Csv));
+    let added: Vec<_> = rows
+        .iter()
+        .filter(|r| r["control"] == "CC6.6" && r["rule"] == "ENC-001")
+        .collect();
+    assert_eq!(added.len(), 1);
+    assert_eq!(added[0]["element_id"], "write");
+    assert_eq!(added[0]["result"], "exception");
+    assert_eq!(added[0]["severity"], "critical");
+    assert_eq!(
+        added[0]["population"],
+        flowmap_core::control_view::FINDINGS_POPULATION
+    );
+    // A control the rule tests of its own still has the whole population.
+    assert!(rows
+        .iter()
+        .any(|r| r["control"] == "CC6.7" && r["rule"] == "ENC-001" && r["element_id"] == "write"));
 }
 
 /// Strings a spreadsheet would run as formulas, or that break naive CSV.
@@ -728,4 +824,95 @@ fn sarif_and_oscal_with_hostile_text_stay_valid_and_escape_markdown() {
             }
         }
     }
+}
+
+/// A model most rules find nothing to examine in: one actor calling one service.
+const SPARSE: &str = r#"{
+  "format": "flowmap/1",
+  "name": "Sparse",
+  "nodes": [
+    { "id": "user", "name": "User", "kind": "actor" },
+    { "id": "api", "name": "API", "kind": "service", "owner": "team", "logging": true }
+  ],
+  "flows": [
+    { "id": "call", "from": "user", "to": "api", "name": "Call", "encrypted": true,
+      "authenticated": true, "monitored": true, "data": ["internal"] }
+  ]
+}"#;
+
+#[test]
+fn no_output_calls_a_control_with_an_empty_population_satisfied() {
+    let case = Case::of(SPARSE);
+    let controls = by_control(&case.report);
+    let untested: Vec<&flowmap_core::ControlResult> = controls
+        .iter()
+        .filter(|c| c.conclusion == flowmap_core::Conclusion::NotTested)
+        .collect();
+    assert!(untested.len() > 10, "most controls are untested here");
+    for control in &untested {
+        assert!(control.tests.iter().all(|t| t.population == 0));
+    }
+
+    // JSON: the control document says not-tested, and never "satisfied".
+    let json = flowmap_core::controls_json(&case.model, &case.report, None);
+    assert!(!json.contains("satisf"), "{json}");
+    let document: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(document["format"], "flowmap-controls/2");
+    for control in &untested {
+        let entry = document["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["control"] == control.control.as_str())
+            .unwrap();
+        assert_eq!(entry["conclusion"], "not-tested");
+    }
+    assert_eq!(document["procedure"]["compared_with_running_system"], false);
+
+    // CSV: one not-tested row per untested test; no cell says satisfied.
+    let text = case.export(Format::Csv);
+    assert!(!text.contains("satisf"));
+    let rows = parse_csv(&text);
+    for control in &untested {
+        let id = control.control.split_once(':').unwrap().1;
+        let mine: Vec<_> = rows.iter().filter(|r| r["control"] == id).collect();
+        assert_eq!(mine.len(), control.tests.len(), "{}", control.control);
+        assert!(mine
+            .iter()
+            .all(|r| r["result"] == "not-tested" && r["control_conclusion"] == "not-tested"));
+    }
+
+    // Markdown and HTML: the word is not used at all; untested controls say so.
+    for format in [Format::Markdown, Format::Html] {
+        let text = case.export(format);
+        assert!(!text.to_lowercase().contains("satisf"), "{format:?}");
+        assert!(text.contains("not tested"), "{format:?}");
+        assert!(
+            text.contains("The model was not compared with the running system"),
+            "{format:?}"
+        );
+    }
+
+    // OSCAL: no finding, so no objective status, for an untested control.
+    let oscal = case.json(Format::Oscal);
+    let result = &oscal["assessment-results"]["results"][0];
+    let targets: BTreeSet<&str> = result["findings"]
+        .as_array()
+        .map(|f| {
+            f.iter()
+                .map(|f| f["target"]["target-id"].as_str().unwrap())
+                .collect()
+        })
+        .unwrap_or_default();
+    for control in &untested {
+        let objective = format!(
+            "{}_obj",
+            flowmap_core::export::oscal::control_id(&control.control)
+        );
+        assert!(!targets.contains(objective.as_str()), "{objective}");
+    }
+    assert!(result["remarks"]
+        .as_str()
+        .unwrap()
+        .contains("not compared with the running system"));
 }

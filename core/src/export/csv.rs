@@ -3,8 +3,16 @@
 //!
 //! Rows follow the control view ([`by_control`]: SOC 2, ISO 27001, NIST, PCI DSS, natural order
 //! within a framework), then rule id, then element id (ids are unique across nodes, flows and
-//! boundaries). A control's rows are the
-//! populations of the rules that test it, as the control view counts them.
+//! boundaries). A control's rows are the populations of the rules that test it, as the control
+//! view counts them: a rule's whole population for the controls of its own families, and the
+//! subjects of its findings for a control a finding adds (ENC-001 on a flow that crosses a
+//! trust boundary adds boundary protection). A test whose population is empty gets one row,
+//! result `not-tested`, with the element columns empty, so that no control drops out.
+//!
+//! Every row states the procedure (an inspection of the design model, and whether the model
+//! was compared with the running system), the rule's population and the control's conclusion
+//! (`no-exceptions-found`, `exceptions-found`, `not-tested`): a spreadsheet passed around
+//! without this file's context still says what a pass means.
 //!
 //! RFC 4180: CRLF line ends, a header row, fields with a comma, quote, CR or LF quoted, quotes
 //! doubled. Formula injection (OWASP "CSV Injection"): a cell whose text starts with `=`, `+`,
@@ -16,15 +24,15 @@ use std::fmt::Write;
 
 use super::ExportContext;
 use crate::check::subject;
-use crate::control_view::by_control;
+use crate::control_view::{by_control, TestScope};
 use crate::controls::control_title;
 use crate::engine::{Analysis, Element};
-use crate::finding::{Finding, SubjectKind};
+use crate::finding::{Finding, Severity, SubjectKind};
 use crate::model::Model;
 use crate::taxonomy::ClassSet;
 
 /// The columns, in order.
-pub const COLUMNS: [&str; 15] = [
+pub const COLUMNS: [&str; 18] = [
     "framework",
     "control",
     "control_title",
@@ -40,6 +48,9 @@ pub const COLUMNS: [&str; 15] = [
     "model_sha256",
     "tool_version",
     "timestamp",
+    "procedure",
+    "population",
+    "control_conclusion",
 ];
 
 /// The CSV document (UTF-8, CRLF line ends, a trailing CRLF).
@@ -49,6 +60,15 @@ pub fn csv(context: &ExportContext) -> String {
     let analysis = Analysis::new(model);
     let sha = crate::canonical::model_sha256(model);
     let timestamp = context.timestamp.to_string();
+    let procedure = format!(
+        "{}; {}",
+        crate::evidence::PROCEDURE,
+        if context.comparison.is_some() {
+            "compared with observations of the running system"
+        } else {
+            "not compared with the running system"
+        }
+    );
     let mut out = String::new();
     write_row(&mut out, COLUMNS.iter().copied());
     for control in by_control(report) {
@@ -61,23 +81,22 @@ pub fn csv(context: &ExportContext) -> String {
             let Some(run) = report.runs.iter().find(|r| r.rule.id == test.rule) else {
                 continue;
             };
-            let mut elements: Vec<&Element> = run.examined.iter().collect();
-            elements.sort_by_cached_key(|e| subject(model, **e).id);
-            for element in elements {
-                let subject = subject(model, *element);
-                let findings: Vec<&Finding> = report
-                    .findings
-                    .iter()
-                    .filter(|f| f.rule == test.rule && f.subject == subject)
-                    .collect();
-                let open: Vec<&&Finding> = findings.iter().filter(|f| !f.waived).collect();
-                let (result, severity) = match (open.first(), findings.first()) {
-                    (Some(_), _) => ("exception", open.iter().map(|f| f.severity).max()),
-                    (None, Some(_)) => ("waived", findings.iter().map(|f| f.severity).max()),
-                    (None, None) => ("pass", None),
+            let mut row = |element: Option<(Element, &str, Option<Severity>)>| {
+                let (kind, subject_id, name, owner, classes) = match element {
+                    Some((element, _, _)) => {
+                        let subject = subject(model, element);
+                        let (name, owner) = name_and_owner(model, element);
+                        (
+                            element.kind.as_str(),
+                            subject.id,
+                            name,
+                            owner,
+                            data_classes(&analysis, element),
+                        )
+                    }
+                    None => ("", String::new(), "", "", String::new()),
                 };
-                let (name, owner) = name_and_owner(model, *element);
-                let classes = data_classes(&analysis, *element);
+                let (result, severity) = element.map_or(("not-tested", None), |(_, r, s)| (r, s));
                 write_row(
                     &mut out,
                     [
@@ -86,8 +105,8 @@ pub fn csv(context: &ExportContext) -> String {
                         title,
                         test.rule,
                         test.name,
-                        element.kind.as_str(),
-                        subject.id.as_str(),
+                        kind,
+                        subject_id.as_str(),
                         name,
                         owner,
                         result,
@@ -96,8 +115,46 @@ pub fn csv(context: &ExportContext) -> String {
                         sha.as_str(),
                         crate::VERSION,
                         timestamp.as_str(),
+                        procedure.as_str(),
+                        test.population_description,
+                        control.conclusion.as_str(),
                     ],
                 );
+            };
+            let mut elements: Vec<Element> = match test.scope {
+                TestScope::Rule => run.examined.clone(),
+                TestScope::Findings => report
+                    .findings
+                    .iter()
+                    .filter(|f| {
+                        f.rule == test.rule && f.controls.contains(&control.control.as_str())
+                    })
+                    .filter_map(|f| analysis.element_of(&f.subject.id))
+                    .collect(),
+            };
+            elements.sort_by_cached_key(|e| subject(model, *e).id);
+            elements.dedup();
+            if elements.is_empty() {
+                row(None);
+            }
+            for element in elements {
+                let subject = subject(model, element);
+                let findings: Vec<&Finding> = report
+                    .findings
+                    .iter()
+                    .filter(|f| f.rule == test.rule && f.subject == subject)
+                    .filter(|f| {
+                        test.scope == TestScope::Rule
+                            || f.controls.contains(&control.control.as_str())
+                    })
+                    .collect();
+                let open: Vec<&&Finding> = findings.iter().filter(|f| !f.waived).collect();
+                let (result, severity) = match (open.first(), findings.first()) {
+                    (Some(_), _) => ("exception", open.iter().map(|f| f.severity).max()),
+                    (None, Some(_)) => ("waived", findings.iter().map(|f| f.severity).max()),
+                    (None, None) => ("pass", None),
+                };
+                row(Some((element, result, severity)));
             }
         }
     }

@@ -7,6 +7,7 @@
 
 use crate::check::Report;
 use crate::date::Timestamp;
+use crate::evidence::Comparison;
 use crate::model::Model;
 
 pub mod csv;
@@ -24,11 +25,34 @@ pub struct ExportContext<'a> {
     /// The model file's text as checked (for SARIF regions); `None` when there is no file
     /// (the app exports what is in memory: it passes `to_file_json(model)`).
     pub source: Option<&'a str>,
-    /// The model file's path or name as the user gave it, `/`-separated and relative to the
-    /// repository root where known (SARIF artifact locations).
+    /// The model file's path, `/`-separated: relative to `source_root` when that is known,
+    /// absolute when the file lies outside any repository, or just a name (the app).
     pub source_path: &'a str,
+    /// The absolute path of the repository root the model lies in, `/`-separated, when known
+    /// (SARIF's `%SRCROOT%`).
+    pub source_root: Option<&'a str>,
+    /// The git commit the model file is unchanged from, when known (40 hex digits).
+    pub source_commit: Option<&'a str>,
+    /// The comparison of the model with the running system, when one was made (drift).
+    pub comparison: Option<&'a Comparison>,
     /// When the evidence was produced.
     pub timestamp: Timestamp,
+}
+
+impl<'a> ExportContext<'a> {
+    /// A context for a model held in memory: no file text, no repository, no comparison.
+    pub fn new(model: &'a Model, report: &'a Report, timestamp: Timestamp) -> ExportContext<'a> {
+        ExportContext {
+            model,
+            report,
+            source: None,
+            source_path: "model.flowmap.json",
+            source_root: None,
+            source_commit: None,
+            comparison: None,
+            timestamp,
+        }
+    }
 }
 
 /// The export formats.

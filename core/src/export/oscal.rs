@@ -6,13 +6,30 @@
 //! - `local-definitions.assessment-assets`: Flowmap itself, the tool every observation comes from;
 //! - `reviewed-controls`: one control selection per framework (SOC 2, ISO 27001, NIST, PCI DSS)
 //!   with every control a rule that ran tests;
-//! - `observations`: one per rule run, method `TEST`, the population examined as subjects (each
-//!   with its result: pass, exception or waived, and the findings' messages), and counts as
-//!   properties;
-//! - `findings`: one per control (the control view's order), targeting the control's objective
-//!   (`{control-id}_obj`), `satisfied` when no test of it has an exception (waived findings are
-//!   not exceptions), related to the observations of the rules that test it; the team's
-//!   narrative for the control, if any, is its remarks.
+//! - `local-definitions.objectives-and-methods` (of the assessment results): one objective per
+//!   control a rule tests, `{control-id}_obj`, worded as what a design inspection can show
+//!   ("the design model shows no exception to the rules that test CC6.7"), method `EXAMINE`;
+//! - `observations`: one per rule run, method `EXAMINE` (SP 800-53A: the review of
+//!   specifications, which a design model is; `TEST` would claim the mechanisms were
+//!   exercised), the procedure, the population and where it comes from, the population
+//!   examined as subjects (each with its result: pass, exception or waived, and the findings'
+//!   messages), and counts and the conclusion as properties;
+//! - `findings`: one per control that was tested (the control view's order), targeting the
+//!   control's objective, related to the observations of the rules that test it; the team's
+//!   narrative for the control, if any, is in its remarks.
+//!
+//! # Objective status
+//!
+//! OSCAL 1.0.6 gives a finding's target two states, `satisfied` and `not-satisfied` (with a
+//! reason `pass`, `fail` or `other`), and requires one: a finding is a conclusion. So:
+//! - a control with exceptions in the design: `not-satisfied`, reason `fail`;
+//! - a control whose tests found none: `satisfied`, reason `pass`, of the objective defined
+//!   here, which is a design objective; the status remarks say that a design inspection shows
+//!   what the model declares, not that the control operates;
+//! - a control whose tests examined nothing (empty populations): no finding at all, since
+//!   there is nothing to conclude and `not-satisfied` would report a failure that was not
+//!   observed. Its observations (population 0, conclusion `not-tested`) are the record, and
+//!   `reviewed-controls` names it in its remarks as not tested.
 //!
 //! There is no separate assessment plan: the plan is the rule catalog. `import-ap` points at a
 //! back-matter resource that says so (`#uuid`, a same-document reference), so the document is
@@ -39,9 +56,10 @@ use uuid::Uuid;
 
 use super::ExportContext;
 use crate::check::RuleRun;
-use crate::control_view::{by_control, ControlResult};
+use crate::control_view::{by_control, ControlResult, TestScope};
 use crate::controls::Framework;
 use crate::engine::Element;
+use crate::evidence::{self, Conclusion};
 use crate::finding::{Finding, SubjectKind};
 use crate::model::{Model, NodeKind};
 use crate::rules::{REGISTRY, RULES_VERSION};
@@ -103,6 +121,10 @@ pub fn oscal(context: &ExportContext) -> String {
                 oscal_version: OSCAL_VERSION,
                 props: metadata_props,
             },
+            local_definitions: TopLocalDefinitions {
+                objectives_and_methods: (!controls.is_empty())
+                    .then(|| controls.iter().map(objective).collect()),
+            },
             import_ap: ImportAp {
                 href: format!("#{plan}"),
                 remarks: "No separate assessment plan: the plan is the Flowmap rule catalog, \
@@ -113,10 +135,11 @@ pub fn oscal(context: &ExportContext) -> String {
                 uuid: ids.run(&["result"]),
                 title: format!("Flowmap check of {}", md_line(&model.name)),
                 description: format!(
-                    "Automated tests of the data-flow model {} (SHA-256 of its canonical form \
-                     `{sha}`) with Flowmap {} and rule catalog {RULES_VERSION}: {} rules over {} \
-                     nodes, {} flows and {} boundaries. Open findings: {} critical, {} high, {} \
-                     medium, {} low; {waived} waived.",
+                    "{} {} (SHA-256 of its canonical form `{sha}`) with Flowmap {} and rule \
+                     catalog {RULES_VERSION}: {} rules over {} nodes, {} flows and {} \
+                     boundaries. Open findings: {} critical, {} high, {} medium, {} low; \
+                     {waived} waived. {} {}",
+                    evidence::PROCEDURE,
                     md_line(&model.name),
                     crate::VERSION,
                     report.runs.len(),
@@ -127,6 +150,8 @@ pub fn oscal(context: &ExportContext) -> String {
                     open.high,
                     open.medium,
                     open.low,
+                    evidence::WHAT_IT_SHOWS,
+                    md_line(&evidence::comparison_sentence(context.comparison)),
                 ),
                 start: timestamp.clone(),
                 end: timestamp.clone(),
@@ -159,8 +184,11 @@ pub fn oscal(context: &ExportContext) -> String {
                     },
                 },
                 reviewed_controls: ReviewedControls {
-                    description: "The controls tested by the rules that ran.".to_owned(),
+                    description: "The controls tested by the rules that ran, each by an \
+                                  inspection of the design model."
+                        .to_owned(),
                     control_selections: control_selections(&controls),
+                    remarks: not_tested_remarks(&controls),
                 },
                 observations: report
                     .runs
@@ -169,8 +197,10 @@ pub fn oscal(context: &ExportContext) -> String {
                     .collect(),
                 findings: controls
                     .iter()
+                    .filter(|control| control.conclusion != Conclusion::NotTested)
                     .map(|control| finding(model, &ids, control))
                     .collect(),
+                remarks: md_line(&evidence::comparison_sentence(context.comparison)),
             }],
             back_matter: BackMatter {
                 resources: [Resource {
@@ -400,6 +430,54 @@ fn control_selections(controls: &[ControlResult]) -> Vec<ControlSelection> {
     selections
 }
 
+/// The objective of a control as this assessment defines it: a design objective.
+fn objective(control: &ControlResult) -> LocalObjective {
+    let oscal_id = control_id(&control.control);
+    let rules: Vec<&str> = control.tests.iter().map(|t| t.rule).collect();
+    LocalObjective {
+        control_id: oscal_id.clone(),
+        description: format!(
+            "{} {}: the design model shows no exception to the rules that test it.",
+            control.control, control.title
+        ),
+        parts: [
+            Part {
+                id: Some(format!("{oscal_id}_obj")),
+                name: "objective",
+                props: None,
+                prose: Some(format!(
+                    "Examined in the system's design model, no element in the population of \
+                     {} has an exception that is not waived. {}",
+                    list(rules.iter().copied()),
+                    evidence::WHAT_IT_SHOWS
+                )),
+            },
+            Part {
+                id: None,
+                name: "assessment",
+                props: Some(vec![prop_in("method", "EXAMINE", OSCAL_NS)]),
+                prose: Some(evidence::PROCEDURE_DETAIL.to_owned()),
+            },
+        ],
+    }
+}
+
+/// The remarks of `reviewed-controls`: which controls were not tested, and why.
+fn not_tested_remarks(controls: &[ControlResult]) -> Option<String> {
+    let untested: Vec<&str> = controls
+        .iter()
+        .filter(|c| c.conclusion == Conclusion::NotTested)
+        .map(|c| c.control.as_str())
+        .collect();
+    (!untested.is_empty()).then(|| {
+        format!(
+            "Not tested, so without a finding: {}. {}",
+            untested.join(", "),
+            Conclusion::NotTested.explanation()
+        )
+    })
+}
+
 fn observation(context: &ExportContext, ids: &Ids, tool: &str, run: &RuleRun) -> Observation {
     let rule = run.rule;
     let model = context.model;
@@ -414,6 +492,7 @@ fn observation(context: &ExportContext, ids: &Ids, tool: &str, run: &RuleRun) ->
         .iter()
         .map(|element| subject(model, ids, element, &findings))
         .collect();
+    let conclusion = Conclusion::of(run.examined.len(), run.exceptions);
     let props = vec![
         prop("rule-id", rule.id),
         prop("rule-name", rule.name),
@@ -425,20 +504,27 @@ fn observation(context: &ExportContext, ids: &Ids, tool: &str, run: &RuleRun) ->
         prop("passes", &run.passes().to_string()),
         prop("exceptions", &run.exceptions.to_string()),
         prop("waived", &run.waived.to_string()),
+        prop("conclusion", conclusion.as_str()),
     ];
     Observation {
         uuid: ids.run(&["observation", rule.id]),
         title: format!("{} {}", rule.id, rule.name),
         description: format!(
-            "{} Population tested: {}; passed {}, exceptions {}, waived {}.",
+            "Procedure: {}, by rule {} ({}). Population: {} {} Examined {}: passed {}, \
+             exceptions {}, waived {}. Conclusion: {}.",
+            evidence::PROCEDURE.to_lowercase(),
+            rule.id,
             rule.summary,
+            rule.population,
+            evidence::POPULATION_SOURCE,
             run.examined.len(),
             run.passes(),
             run.exceptions,
-            run.waived
+            run.waived,
+            conclusion.wording()
         ),
         props,
-        methods: ["TEST"],
+        methods: ["EXAMINE"],
         origins: [Origin {
             actors: [Actor {
                 kind: "tool",
@@ -522,9 +608,18 @@ fn finding(model: &Model, ids: &Ids, control: &ControlResult) -> OscalFinding {
             } else {
                 String::new()
             };
+            let scope = match t.scope {
+                TestScope::Rule => "",
+                TestScope::Findings => ", through its findings only",
+            };
             format!(
-                "{} {} (population {}: {} passed, {} exceptions{waived})",
-                t.rule, t.name, t.population, t.passes, t.exceptions
+                "{} {} (population {}: {} passed, {} exceptions{waived}{scope}; {})",
+                t.rule,
+                t.name,
+                t.population,
+                t.passes,
+                t.exceptions,
+                t.conclusion.wording()
             )
         })
         .collect();
@@ -541,34 +636,46 @@ fn finding(model: &Model, ids: &Ids, control: &ControlResult) -> OscalFinding {
         .map(|n| md_text(&n.text))
         .filter(|text| !text.is_empty())
         .collect();
+    let exceptions = control.conclusion == Conclusion::ExceptionsFound;
+    let status_remarks = if exceptions {
+        format!(
+            "Not satisfied: exceptions found in the design (inspection of the design model). {}",
+            evidence::WHAT_IT_SHOWS
+        )
+    } else {
+        format!(
+            "Satisfied as a design objective only: no exceptions found in the design \
+             (inspection of the design model). {}",
+            evidence::WHAT_IT_SHOWS
+        )
+    };
     OscalFinding {
         uuid: ids.run(&["finding", &control.control]),
         title: format!("{} {}", control.control, control.title),
         description: format!(
-            "{}: {}. Tested by {}.",
+            "{}: {}, by {}. Tested by {}.",
             control.control,
-            if control.satisfied {
-                "satisfied (no exception)"
-            } else {
-                "not satisfied (exceptions found)"
-            },
+            control.conclusion.wording(),
+            evidence::PROCEDURE.to_lowercase(),
             tests.join("; ")
         ),
         props: vec![
             prop("framework", control.framework),
             prop("control", &control.control),
+            prop("conclusion", control.conclusion.as_str()),
         ],
         target: Target {
             kind: "objective-id",
             target_id: format!("{oscal_id}_obj"),
             title: control.title.to_owned(),
             status: TargetStatus {
-                state: if control.satisfied {
-                    "satisfied"
-                } else {
+                state: if exceptions {
                     "not-satisfied"
+                } else {
+                    "satisfied"
                 },
-                reason: if control.satisfied { "pass" } else { "fail" },
+                reason: if exceptions { "fail" } else { "pass" },
+                remarks: status_remarks,
             },
         },
         related_observations: control
@@ -584,12 +691,20 @@ fn finding(model: &Model, ids: &Ids, control: &ControlResult) -> OscalFinding {
 
 /// A Flowmap property.
 fn prop(name: &'static str, value: &str) -> Prop {
+    prop_in(name, value, NS)
+}
+
+/// A property in a namespace (OSCAL's own for the names OSCAL defines, such as `method`).
+fn prop_in(name: &'static str, value: &str, ns: &'static str) -> Prop {
     Prop {
         name,
-        ns: NS,
+        ns,
         value: collapse(value),
     }
 }
+
+/// OSCAL's own namespace for properties it defines.
+const OSCAL_NS: &str = "http://csrc.nist.gov/ns/oscal";
 
 /// Whitespace runs (line breaks included) to one space, trimmed: an OSCAL string.
 fn collapse(text: &str) -> String {
@@ -643,8 +758,35 @@ struct AssessmentResults {
     uuid: String,
     metadata: Metadata,
     import_ap: ImportAp,
+    local_definitions: TopLocalDefinitions,
     results: [OscalResult; 1],
     back_matter: BackMatter,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct TopLocalDefinitions {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    objectives_and_methods: Option<Vec<LocalObjective>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct LocalObjective {
+    control_id: String,
+    description: String,
+    parts: [Part; 2],
+}
+
+#[derive(Serialize)]
+struct Part {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    name: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    props: Option<Vec<Prop>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prose: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -681,7 +823,9 @@ struct OscalResult {
     local_definitions: LocalDefinitions,
     reviewed_controls: ReviewedControls,
     observations: Vec<Observation>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     findings: Vec<OscalFinding>,
+    remarks: String,
 }
 
 #[derive(Serialize)]
@@ -733,6 +877,8 @@ struct UsesComponent {
 struct ReviewedControls {
     description: String,
     control_selections: Vec<ControlSelection>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remarks: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -821,6 +967,7 @@ struct Target {
 struct TargetStatus {
     state: &'static str,
     reason: &'static str,
+    remarks: String,
 }
 
 #[derive(Serialize)]

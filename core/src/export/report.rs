@@ -26,16 +26,25 @@ use sha2::{Digest, Sha256};
 
 use crate::canonical::model_sha256;
 use crate::check::{hex, Report, RuleRun};
-use crate::control_view::by_control;
+use crate::control_view::{by_control, TestScope};
 use crate::controls::{control_title, Framework};
 use crate::date::Date;
 use crate::engine::Analysis;
+use crate::evidence::{self, Conclusion};
 use crate::finding::{Severity, SubjectKind};
 use crate::model::{Hosting, Model, Node, NodeKind};
 use crate::rules::RULES_VERSION;
 
 use super::escape::{markdown as md, xml};
 use super::ExportContext;
+
+/// What the body hash proves, and what a signature adds (the report and `flowmap verify` say
+/// the same).
+pub const HASH_PROVES: &str = "The hash shows that the body was not changed since it was \
+     written, by accident or by someone who did not also rewrite the hash; since anyone can \
+     recompute it after an edit, it does not show who wrote the report. A detached signature \
+     (flowmap export --sign, checked by flowmap verify or ssh-keygen -Y verify) adds that: the \
+     holder of the signing key made these exact bytes.";
 
 const START: &str = "<!-- flowmap:body:start -->";
 const END: &str = "<!-- flowmap:body:end -->";
@@ -230,13 +239,28 @@ fn build(context: &ExportContext) -> Document {
     let model = context.model;
     let report = context.report;
     let analysis = Analysis::new(model);
-    let day = context.timestamp.date();
+    // Expiry is judged on the day the check judged it (`--today`), else the report's day.
+    let day = report.today.unwrap_or(context.timestamp.date());
     let sha = model_sha256(model);
 
     let open = |s: Severity| report.summary.count(s);
     let controls = by_control(report);
-    let satisfied = controls.iter().filter(|c| c.satisfied).count();
-    let current_waivers = model.waivers.iter().filter(|w| w.expires >= day).count();
+    let with = |conclusion: Conclusion| {
+        controls
+            .iter()
+            .filter(|c| c.conclusion == conclusion)
+            .count()
+    };
+    let (clean, untested) = (
+        with(Conclusion::NoExceptionsFound),
+        with(Conclusion::NotTested),
+    );
+    let tested = controls.len() - untested;
+    let current_waivers = model
+        .waivers
+        .iter()
+        .filter(|w| crate::date::is_current(w.expires, day))
+        .count();
 
     let mut summary = Vec::new();
     for severity in Severity::DESCENDING {
@@ -251,13 +275,26 @@ fn build(context: &ExportContext) -> Document {
         ));
     }
     summary.push((
-        if satisfied == controls.len() {
+        if clean == tested {
             Tone::Good
         } else {
             Tone::Warn
         },
-        format!("{satisfied}/{}", controls.len()),
-        "controls satisfied".into(),
+        format!("{clean}/{tested}"),
+        "tested controls without exceptions in the design".into(),
+    ));
+    summary.push((
+        if untested > 0 {
+            Tone::Warn
+        } else {
+            Tone::Neutral
+        },
+        untested.to_string(),
+        if untested == 1 {
+            "control not tested".into()
+        } else {
+            "controls not tested".into()
+        },
     ));
     summary.push((
         Tone::Neutral,
@@ -279,6 +316,14 @@ fn build(context: &ExportContext) -> Document {
             ))],
         ),
         ("Model SHA-256", vec![Code(sha.clone())]),
+        ("Procedure", vec![text(evidence::PROCEDURE)]),
+        (
+            "Compared with the running system",
+            vec![text(match context.comparison {
+                None => "no".to_owned(),
+                Some(c) => format!("yes, {}", c.window()),
+            })],
+        ),
         (
             "Tool",
             vec![text(format!(
@@ -289,9 +334,9 @@ fn build(context: &ExportContext) -> Document {
     ];
 
     let sections = vec![
-        system_section(model, &analysis, day),
+        system_section(model, report, &analysis, day),
         responsibility_section(&analysis),
-        controls_section(report),
+        controls_section(context, &sha),
         exceptions_section(model, report, &analysis, day),
         integrity_section(context, &sha),
     ];
@@ -315,7 +360,8 @@ fn build(context: &ExportContext) -> Document {
             Code(END.into()),
             text(", which enclose all of it but an HTML file's doctype and the closing hash itself. "),
             Code("flowmap verify REPORT MODEL".into()),
-            text(" recomputes it and checks that the report belongs to the model."),
+            text(" recomputes it and checks that the report belongs to the model. "),
+            text(HASH_PROVES),
         ],
     }
 }
@@ -353,7 +399,7 @@ fn yes_no(value: bool) -> Cell {
     }
 }
 
-fn system_section(model: &Model, analysis: &Analysis, day: Date) -> Section {
+fn system_section(model: &Model, report: &Report, analysis: &Analysis, day: Date) -> Section {
     let mut blocks = Vec::new();
     if let Some(description) = model
         .description
@@ -362,6 +408,8 @@ fn system_section(model: &Model, analysis: &Analysis, day: Date) -> Section {
     {
         blocks.push(Block::Para(vec![text(description)]));
     }
+    subsection(&mut blocks, "criteria", "Description criteria (DC 200)", "This description follows the AICPA description criteria for a SOC 2 system description (DC section 200, 2018, with the implementation guidance revised in 2022) as far as a data-flow model can supply them. What the model cannot supply is marked \u{201c}not derivable from the model\u{201d}: management describes it elsewhere.");
+    blocks.push(description_criteria(model, report, analysis));
     blocks.push(Block::Heading(3, "diagram", "Data-flow diagram".into()));
     blocks.push(Block::Diagram);
     blocks.push(Block::Note(vec![text(
@@ -599,7 +647,7 @@ fn system_section(model: &Model, analysis: &Analysis, day: Date) -> Section {
         )]));
     } else {
         blocks.push(Block::Note(vec![text(format!(
-            "Agreements and attestations on file; an attestation is expired when it expires before {day}, the day of this report."
+            "Agreements and attestations on file. An attestation is current through its expiry date; status as of {day}, the day the check judged expiry."
         ))]));
         let rows = externals
             .iter()
@@ -620,13 +668,14 @@ fn system_section(model: &Model, analysis: &Analysis, day: Date) -> Section {
                         attestations.push(Muted(format!(" issued {issued}")));
                     }
                     match attestation.expires {
-                        Some(expires) if expires < day => {
+                        Some(expires) if !crate::date::is_current(expires, day) => {
                             attestations.push(text(" "));
                             attestations.push(Badge(Tone::Bad, format!("expired {expires}")));
                         }
                         Some(expires) => {
                             attestations.push(text(" "));
-                            attestations.push(Badge(Tone::Good, format!("current to {expires}")));
+                            attestations
+                                .push(Badge(Tone::Good, format!("current through {expires}")));
                         }
                         None => {
                             attestations.push(text(" "));
@@ -670,10 +719,430 @@ fn system_section(model: &Model, analysis: &Analysis, day: Date) -> Section {
         }));
     }
 
+    subservice_organisations(&mut blocks, analysis, day);
+    user_entities(&mut blocks, analysis);
+
     Section {
         id: "system",
         title: "System description",
         blocks,
+    }
+}
+
+/// "Not derivable from the model", and why.
+fn not_derivable(why: &str) -> Cell {
+    cell(vec![
+        Badge(Tone::Warn, "not derivable from the model".into()),
+        Br,
+        Muted(why.to_owned()),
+    ])
+}
+
+/// The trust services categories, by the prefix of their criteria.
+const CATEGORIES: [(&str, &str); 5] = [
+    ("CC", "Security (common criteria)"),
+    ("A", "Availability"),
+    ("PI", "Processing integrity"),
+    ("C", "Confidentiality"),
+    ("P", "Privacy"),
+];
+
+fn category_of(criterion: &str) -> Option<usize> {
+    CATEGORIES.iter().position(|(prefix, _)| {
+        criterion
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+    })
+}
+
+/// One row per description criterion: what this report supplies for it, or why it cannot.
+fn description_criteria(model: &Model, report: &Report, analysis: &Analysis) -> Block {
+    let mut rows = Vec::new();
+    let mut row = |id: &str, title: &str, supplied: Cell| {
+        rows.push(vec![
+            cell(vec![Strong(id.to_owned()), Br, Muted(title.to_owned())]),
+            supplied,
+        ]);
+    };
+    row(
+        "DC1",
+        "Types of services provided",
+        match model
+            .description
+            .as_deref()
+            .filter(|d| !d.trim().is_empty())
+        {
+            Some(description) => cell(vec![
+                text("As the model describes the system: "),
+                text(description),
+            ]),
+            None => not_derivable("The model has no description of the services it provides."),
+        },
+    );
+    let mut regimes: Vec<&str> = Vec::new();
+    for (index, class) in analysis.taxonomy.classes().iter().enumerate() {
+        let used = analysis.reach.iter().any(|r| r.contains(index))
+            || analysis.declared.iter().any(|d| d.contains(index));
+        if let (true, Some(regime)) = (used, class.regime) {
+            let name = match regime {
+                crate::model::Regime::Gdpr => "GDPR",
+                crate::model::Regime::Hipaa => "HIPAA",
+                crate::model::Regime::Pci => "PCI DSS",
+            };
+            if !regimes.contains(&name) {
+                regimes.push(name);
+            }
+        }
+    }
+    row(
+        "DC2",
+        "Principal service commitments and system requirements",
+        not_derivable(&if regimes.is_empty() {
+            "Commitments are made in contracts, policies and service levels, which the model does not record.".to_owned()
+        } else {
+            format!(
+                "Commitments are made in contracts, policies and service levels, which the model does not record. The data it handles falls under: {}.",
+                regimes.join(", ")
+            )
+        }),
+    );
+    let mut owners: Vec<&str> = analysis
+        .nodes
+        .iter()
+        .filter_map(|n| n.owner.as_deref())
+        .filter(|o| !o.trim().is_empty())
+        .collect();
+    owners.sort_unstable();
+    owners.dedup();
+    row(
+        "DC3",
+        "Components of the system and its boundaries",
+        cell(vec![
+            text(format!(
+                "Infrastructure and software: {} components with kind, owner, hosting and region (Components); the system's boundaries: {} trust boundaries (Trust boundaries), and what lies outside them (actors, vendors); data: {} flows and where each data class goes; people: the owning teams ({}).",
+                analysis.nodes.len(),
+                model.boundaries.len(),
+                analysis.flows.len(),
+                if owners.is_empty() { "none recorded".to_owned() } else { owners.join(", ") }
+            )),
+            Br,
+            Badge(Tone::Warn, "procedures: not derivable from the model".into()),
+            Muted(" (control narratives, where the model has them, are in section 4)".into()),
+        ]),
+    );
+    row(
+        "DC4",
+        "System incidents",
+        not_derivable("A design model records no incidents."),
+    );
+    let mut tested: Vec<Vec<String>> = vec![Vec::new(); CATEGORIES.len()];
+    for control in by_control(report)
+        .into_iter()
+        .filter(|c| c.conclusion != Conclusion::NotTested)
+    {
+        if let Some(id) = control.control.strip_prefix("SOC2:") {
+            if let Some(category) = category_of(id) {
+                tested[category].push(id.to_owned());
+            }
+        }
+    }
+    let mut in_scope = Vec::new();
+    let mut out_of_scope = Vec::new();
+    for ((_, name), criteria) in CATEGORIES.iter().zip(&tested) {
+        if criteria.is_empty() {
+            out_of_scope.push(*name);
+        } else {
+            in_scope.push(format!("{name}: {}", criteria.join(", ")));
+        }
+    }
+    let mut dc5 = vec![text(format!(
+        "Criteria tested by the rules (section 3): {}.",
+        if in_scope.is_empty() {
+            "none".to_owned()
+        } else {
+            in_scope.join("; ")
+        }
+    ))];
+    if !out_of_scope.is_empty() {
+        dc5.push(Br);
+        dc5.push(Muted(format!(
+            "Not tested by any rule: {}.",
+            out_of_scope.join(", ")
+        )));
+    }
+    row(
+        "DC5",
+        "Applicable trust services criteria and related controls",
+        cell(dc5),
+    );
+    row(
+        "DC6",
+        "Complementary user entity controls",
+        cell(vec![
+            Badge(Tone::Warn, "not derivable from the model".into()),
+            Br,
+            Muted("The model records no controls that user entities are expected to operate; its interfaces with user entities are listed under User entities.".into()),
+        ]),
+    );
+    row(
+        "DC7",
+        "Subservice organisations (carve-out method) and complementary subservice organisation controls",
+        plain("Derived from the vendors and the hosting models: see Subservice organisations."),
+    );
+    row(
+        "DC8",
+        "Criteria not relevant to the system",
+        not_derivable("Which criteria do not apply, and why, is management's judgement."),
+    );
+    row(
+        "DC9",
+        "Significant changes during the period",
+        not_derivable(
+            "One model is the design at one moment; changes show only by comparing versions of it.",
+        ),
+    );
+    Block::Table(Table {
+        class: "criteria",
+        head: vec!["Criterion", "What this report supplies"],
+        numeric: vec![],
+        rows,
+    })
+}
+
+/// Who runs a provider's layers: the organisation, from a component's technology id.
+fn provider_of(node: &Node) -> String {
+    const PROVIDERS: [(&str, &str); 7] = [
+        ("aws-", "Amazon Web Services"),
+        ("amazon-", "Amazon Web Services"),
+        ("gcp-", "Google Cloud"),
+        ("google-", "Google Cloud"),
+        ("azure-", "Microsoft Azure"),
+        ("cloudflare", "Cloudflare"),
+        ("oci-", "Oracle Cloud Infrastructure"),
+    ];
+    let technology = node.technology.as_deref().unwrap_or("").trim();
+    PROVIDERS
+        .iter()
+        .find(|(prefix, _)| technology.to_ascii_lowercase().starts_with(prefix))
+        .map_or_else(
+            || {
+                if technology.is_empty() {
+                    "Provider not recorded".to_owned()
+                } else {
+                    format!("Provider of {technology}")
+                }
+            },
+            |(_, name)| (*name).to_owned(),
+        )
+}
+
+/// The controls the design assumes a provider operates for a layer it runs, and the criteria
+/// they address: the complementary subservice organisation controls the responsibility matrix
+/// implies.
+fn layer_controls(layer: usize) -> (&'static str, &'static str) {
+    match LAYERS[layer] {
+        "Application" => (
+            "security of the provider's application and of the settings it offers",
+            "CC6.1, CC8.1",
+        ),
+        "OS" => (
+            "patching and hardening of operating systems",
+            "CC7.1, CC8.1",
+        ),
+        "Virtualization" => ("isolation between tenants", "CC6.1"),
+        "Infrastructure" => (
+            "security and availability of networks, hosts and storage",
+            "CC6.1, CC6.6, A1.2",
+        ),
+        "Physical" => (
+            "physical access to data centres and their environmental protection",
+            "CC6.4, A1.2",
+        ),
+        _ => ("", ""),
+    }
+}
+
+/// DC7: the subservice organisations, carved out, with the controls the design assumes of
+/// them.
+fn subservice_organisations(blocks: &mut Vec<Block>, analysis: &Analysis, day: Date) {
+    subsection(blocks, "subservice", "Subservice organisations (DC7)", "Carve-out method: the controls of these organisations are outside this report. Each row lists the types of control the design assumes the organisation operates (complementary subservice organisation controls), as the responsibility matrix implies for hosting providers and as the data they receive implies for vendors; whether they operate is for the organisation's own report to show, listed where one is on file. Providers are named from the components' technology ids.");
+    let mut providers: BTreeMap<String, (Vec<String>, [bool; 6])> = BTreeMap::new();
+    let mut unknown = Vec::new();
+    for node in &analysis.nodes {
+        let split = responsibility(node);
+        if split.contains(&Party::Unknown) {
+            unknown.push(name_or_id(&node.name, &node.id));
+        }
+        if !split.contains(&Party::Provider) {
+            continue;
+        }
+        let entry = providers.entry(provider_of(node)).or_default();
+        entry.0.push(name_or_id(&node.name, &node.id));
+        for (layer, party) in split.iter().enumerate() {
+            entry.1[layer] |= *party == Party::Provider;
+        }
+    }
+    let mut rows = Vec::new();
+    for (provider, (components, layers)) in &providers {
+        let runs: Vec<&str> = (0..LAYERS.len())
+            .filter(|l| layers[*l])
+            .map(|l| LAYERS[l])
+            .collect();
+        let mut controls = Vec::new();
+        let mut criteria: Vec<&str> = Vec::new();
+        for layer in (0..LAYERS.len()).filter(|l| layers[*l]) {
+            let (control, tsc) = layer_controls(layer);
+            controls.push(control);
+            for c in tsc.split(", ") {
+                if !criteria.contains(&c) {
+                    criteria.push(c);
+                }
+            }
+        }
+        rows.push(vec![
+            cell(vec![
+                Strong(provider.clone()),
+                Br,
+                Muted("hosting provider".into()),
+            ]),
+            plain(format!("Hosts {}", components.join(", "))),
+            plain(runs.join(", ")),
+            plain(controls.join("; ")),
+            plain(criteria.join(", ")),
+            cell(vec![Badge(Tone::Warn, "not recorded in the model".into())]),
+        ]);
+    }
+    for (n, node) in analysis.nodes.iter().enumerate() {
+        if node.kind != NodeKind::External {
+            continue;
+        }
+        let received = analysis.reach[n];
+        let sends = analysis.outgoing(n).next().is_some();
+        let mut services = Vec::new();
+        if !received.is_empty() {
+            services.push(format!(
+                "receives {}",
+                analysis.taxonomy.ids(received).join(", ")
+            ));
+        }
+        if sends {
+            services.push("sends data into the system".to_owned());
+        }
+        let personal = received.intersects(analysis.personal);
+        let (controls, criteria) = if received.is_empty() {
+            ("integrity of what it sends", "CC6.1")
+        } else if personal {
+            (
+                "protection of the data it receives (access, encryption, retention and disposal) and notice of breaches",
+                "CC6.1, CC6.7, C1.1, P6.1",
+            )
+        } else {
+            (
+                "protection of the data it receives (access, encryption, retention and disposal)",
+                "CC6.1, CC6.7, C1.1",
+            )
+        };
+        let vendor = node.vendor.clone().unwrap_or_default();
+        let current: Vec<String> = vendor
+            .attestations
+            .iter()
+            .filter(|a| a.expires.is_none_or(|e| crate::date::is_current(e, day)))
+            .map(|a| match a.expires {
+                Some(e) => format!("{} (through {e})", a.kind),
+                None => format!("{} (no expiry on file)", a.kind),
+            })
+            .collect();
+        let boundary = analysis
+            .node_boundary(n)
+            .map(|b| &analysis.model.boundaries[b])
+            .filter(|b| b.kind == crate::model::BoundaryKind::Vendor)
+            .map(|b| name_or_id(&b.name, &b.id));
+        rows.push(vec![
+            cell(vec![
+                Strong(boundary.unwrap_or_else(|| name_or_id(&node.name, &node.id))),
+                Br,
+                Muted(format!("vendor · {}", node.id)),
+            ]),
+            plain(if services.is_empty() {
+                "no flows in the model".to_owned()
+            } else {
+                services.join("; ")
+            }),
+            plain("its own service (SaaS)"),
+            plain(controls),
+            plain(criteria),
+            if current.is_empty() {
+                cell(vec![Badge(
+                    Tone::Warn,
+                    "no current attestation on file".into(),
+                )])
+            } else {
+                plain(current.join(", "))
+            },
+        ]);
+    }
+    if rows.is_empty() {
+        blocks.push(Block::Para(vec![text(
+            "The model shows no hosting provider and no vendor.",
+        )]));
+    } else {
+        blocks.push(Block::Table(Table {
+            class: "subservice",
+            head: vec![
+                "Organisation",
+                "Services to the system",
+                "Runs",
+                "Controls assumed (CSOCs)",
+                "Criteria",
+                "Report on file",
+            ],
+            numeric: vec![],
+            rows,
+        }));
+    }
+    if !unknown.is_empty() {
+        blocks.push(Block::Note(vec![text(format!(
+            "Hosting not recorded, so who runs which layer is unknown for: {}.",
+            unknown.join(", ")
+        ))]));
+    }
+}
+
+/// DC6: the model's interfaces with user entities (its actors); the controls expected of user
+/// entities are not in the model.
+fn user_entities(blocks: &mut Vec<Block>, analysis: &Analysis) {
+    subsection(blocks, "user-entities", "User entities (DC6)", "Not derivable from the model: it records no complementary user entity controls (controls the design assumes user entities operate). The interfaces where user entities meet the system are its actors and their flows, below; management states the controls expected of user entities outside the model.");
+    let rows: Vec<Vec<Cell>> = analysis
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.kind == NodeKind::Actor)
+        .map(|(n, node)| {
+            let flows: Vec<String> = analysis
+                .outgoing(n)
+                .chain(analysis.incoming(n))
+                .map(|f| {
+                    let flow = analysis.flows[f];
+                    let authenticated = if flow.authenticated {
+                        "authenticated"
+                    } else {
+                        "not authenticated"
+                    };
+                    format!("{} ({authenticated})", name_or_id(&flow.name, &flow.id))
+                })
+                .collect();
+            vec![element_cell(&node.name, &node.id, None), list_cell(flows)]
+        })
+        .collect();
+    if rows.is_empty() {
+        blocks.push(Block::Para(vec![text("The model has no actors.")]));
+    } else {
+        blocks.push(Block::Table(Table {
+            class: "user-entities",
+            head: vec!["Actor", "Flows with the system"],
+            numeric: vec![],
+            rows,
+        }));
     }
 }
 
@@ -756,11 +1225,57 @@ fn population_cell(run: &RuleRun) -> Cell {
     }
 }
 
-fn controls_section(report: &Report) -> Section {
+fn conclusion_badge(conclusion: Conclusion, waived: usize) -> Inline {
+    let tone = match conclusion {
+        Conclusion::ExceptionsFound => Tone::Bad,
+        Conclusion::NoExceptionsFound => Tone::Good,
+        Conclusion::NotTested => Tone::Warn,
+    };
+    let mut wording = conclusion.wording().to_owned();
+    if conclusion == Conclusion::NoExceptionsFound && waived > 0 {
+        let _ = write!(wording, " ({waived} waived)");
+    }
+    Badge(tone, wording)
+}
+
+fn controls_section(context: &ExportContext, sha: &str) -> Section {
+    let report = context.report;
     let controls = by_control(report);
-    let mut blocks = vec![Block::Note(vec![text(
-        "Each rule examines a population (every element it applies to) and records passes and exceptions; a finding covered by a current waiver is counted as waived, not as an exception. A control is satisfied when none of the rules that test it has an exception; \u{201c}nothing to test\u{201d} means the model has no element those rules apply to.",
-    )])];
+    let mut blocks = vec![Block::Facts(vec![
+        ("Procedure", vec![text(evidence::PROCEDURE_DETAIL)]),
+        (
+            "Population",
+            vec![
+                text(evidence::POPULATION_SOURCE),
+                text(" Model file: "),
+                Code(context.source_path.to_owned()),
+                text(", SHA-256 "),
+                Code(sha.to_owned()),
+                text(". Each rule's population is defined in the table of rules below."),
+            ],
+        ),
+        ("What it shows", vec![text(evidence::WHAT_IT_SHOWS)]),
+        (
+            "Running system",
+            vec![text(evidence::comparison_sentence(context.comparison))],
+        ),
+        (
+            "Conclusions",
+            vec![
+                Strong(Conclusion::NoExceptionsFound.wording().to_owned()),
+                text(": "),
+                text(Conclusion::NoExceptionsFound.explanation()),
+                Br,
+                Strong(Conclusion::ExceptionsFound.wording().to_owned()),
+                text(": "),
+                text(Conclusion::ExceptionsFound.explanation()),
+                Br,
+                Strong(Conclusion::NotTested.wording().to_owned()),
+                text(": "),
+                text(Conclusion::NotTested.explanation()),
+            ],
+        ),
+    ])];
     let frameworks = [
         Framework::Soc2,
         Framework::Iso27001,
@@ -776,18 +1291,30 @@ fn controls_section(report: &Report) -> Section {
         if of.is_empty() {
             continue;
         }
-        let ok = of.iter().filter(|c| c.satisfied).count();
+        let count = |conclusion: Conclusion| {
+            of.iter()
+                .filter(|c| c.conclusion == conclusion)
+                .count()
+                .to_string()
+        };
         overview.push(vec![
             plain(framework.title()),
             plain(of.len().to_string()),
-            plain(ok.to_string()),
-            plain((of.len() - ok).to_string()),
+            plain(count(Conclusion::ExceptionsFound)),
+            plain(count(Conclusion::NoExceptionsFound)),
+            plain(count(Conclusion::NotTested)),
         ]);
     }
     blocks.push(Block::Table(Table {
         class: "overview",
-        head: vec!["Framework", "Controls tested", "Satisfied", "Not satisfied"],
-        numeric: vec![1, 2, 3],
+        head: vec![
+            "Framework",
+            "Controls",
+            "Exceptions found in the design",
+            "No exceptions found in the design",
+            "Not tested",
+        ],
+        numeric: vec![1, 2, 3, 4],
         rows: overview,
     }));
     for framework in frameworks {
@@ -820,22 +1347,23 @@ fn controls_section(report: &Report) -> Section {
                     if i > 0 {
                         rules.push(text(" "));
                     }
-                    let tone = if test.exceptions > 0 {
-                        Tone::Bad
-                    } else if test.waived > 0 {
-                        Tone::Warn
-                    } else {
-                        Tone::Good
+                    let tone = match test.conclusion {
+                        Conclusion::ExceptionsFound => Tone::Bad,
+                        Conclusion::NotTested => Tone::Neutral,
+                        Conclusion::NoExceptionsFound if test.waived > 0 => Tone::Warn,
+                        Conclusion::NoExceptionsFound => Tone::Good,
                     };
-                    let label = if test.exceptions > 0 {
-                        format!("{} ({})", test.rule, test.exceptions)
-                    } else {
-                        test.rule.to_owned()
-                    };
+                    let mut label = test.rule.to_owned();
+                    if test.scope == TestScope::Findings {
+                        label.push('*');
+                    }
+                    if test.exceptions > 0 {
+                        let _ = write!(label, " ({})", test.exceptions);
+                    }
                     rules.push(Badge(tone, label));
                 }
                 let sum = |f: fn(&crate::control_view::ControlTest) -> usize| {
-                    control.tests.iter().map(f).sum::<usize>().to_string()
+                    control.tests.iter().map(f).sum::<usize>()
                 };
                 vec![
                     cell(vec![
@@ -844,18 +1372,14 @@ fn controls_section(report: &Report) -> Section {
                         Muted(control.title.to_owned()),
                     ]),
                     cell(rules),
-                    plain(sum(|t| t.population)),
-                    plain(sum(|t| t.passes)),
-                    plain(sum(|t| t.exceptions)),
-                    plain(sum(|t| t.waived)),
-                    cell(vec![if !control.satisfied {
-                        Badge(Tone::Bad, "not satisfied".into())
-                    } else if control.tests.iter().all(|t| t.population == 0) {
-                        // Vacuously satisfied: say so rather than claim a pass.
-                        Badge(Tone::Warn, "nothing to test".into())
-                    } else {
-                        Badge(Tone::Good, "satisfied".into())
-                    }]),
+                    plain(sum(|t| t.population).to_string()),
+                    plain(sum(|t| t.passes).to_string()),
+                    plain(sum(|t| t.exceptions).to_string()),
+                    plain(sum(|t| t.waived).to_string()),
+                    cell(vec![conclusion_badge(
+                        control.conclusion,
+                        sum(|t| t.waived),
+                    )]),
                 ]
             })
             .collect();
@@ -864,24 +1388,28 @@ fn controls_section(report: &Report) -> Section {
             head: vec![
                 "Control",
                 "Tested by (exceptions)",
-                "Tests",
+                "Examined",
                 "Passes",
                 "Exceptions",
                 "Waived",
-                "Result",
+                "Conclusion",
             ],
             numeric: vec![2, 3, 4, 5],
             rows,
         }));
     }
+    blocks.push(Block::Note(vec![text(
+        "A rule marked * tests the control only through its findings that concern it (for example ENC-001 on a flow that crosses a trust boundary, which concerns boundary protection): its population there is those findings' subjects.",
+    )]));
 
     // Each rule's population once: the tests the control tables add up.
-    subsection(&mut blocks, "rules", "Rules and their populations", "Every rule that ran, the elements it examined, and its results. A control's tests are the sum over the rules that test it (an element examined by two rules counts twice).");
+    subsection(&mut blocks, "rules", "Rules and their populations", "Every rule that ran: the condition it tests, the population it examines (every element of the model it applies to), and its results. A control's figures are the sums over the rules that test it (an element examined by two rules counts twice).");
     let rows = report
         .runs
         .iter()
         .map(|run| {
             let severity = run.severity_override.unwrap_or(run.rule.severity);
+            let conclusion = Conclusion::of(run.examined.len(), run.exceptions);
             vec![
                 cell(vec![
                     Code(run.rule.id.to_owned()),
@@ -889,6 +1417,7 @@ fn controls_section(report: &Report) -> Section {
                     Muted(run.rule.name.to_owned()),
                 ]),
                 cell(vec![text(run.rule.summary)]),
+                cell(vec![text(run.rule.population)]),
                 cell(vec![Badge(Tone::of(severity), severity.as_str().into())]),
                 population_cell(run),
                 plain(run.passes().to_string()),
@@ -898,6 +1427,7 @@ fn controls_section(report: &Report) -> Section {
                     plain("0")
                 },
                 plain(run.waived.to_string()),
+                cell(vec![conclusion_badge(conclusion, run.waived)]),
             ]
         })
         .collect();
@@ -906,13 +1436,15 @@ fn controls_section(report: &Report) -> Section {
         head: vec![
             "Rule",
             "Condition tested",
-            "Severity",
             "Population",
+            "Severity",
+            "Examined",
             "Passes",
             "Exceptions",
             "Waived",
+            "Conclusion",
         ],
-        numeric: vec![3, 4, 5, 6],
+        numeric: vec![4, 5, 6, 7],
         rows,
     }));
     if !report.skipped.is_empty() {
@@ -1003,7 +1535,7 @@ fn exceptions_section(model: &Model, report: &Report, analysis: &Analysis, day: 
         blocks.push(Block::Para(vec![text("The model has no waivers.")]));
     } else {
         blocks.push(Block::Note(vec![text(format!(
-            "A waiver is current through its expiry day; status as of {day}, the day of this report."
+            "A waiver is current through its expiry date; status as of {day}, the day the check judged expiry."
         ))]));
         let mut waivers: Vec<_> = model.waivers.iter().collect();
         waivers.sort_by(|a, b| (&a.rule, &a.subject).cmp(&(&b.rule, &b.subject)));
@@ -1024,7 +1556,7 @@ fn exceptions_section(model: &Model, report: &Report, analysis: &Analysis, day: 
                     plain(&w.approved_by),
                     plain(&w.reason),
                     plain(w.expires.to_string()),
-                    cell(vec![if w.expires >= day {
+                    cell(vec![if crate::date::is_current(w.expires, day) {
                         Badge(Tone::Good, "current".into())
                     } else {
                         Badge(Tone::Bad, "expired".into())
@@ -1108,6 +1640,14 @@ fn integrity_section(context: &ExportContext, sha: &str) -> Section {
     let report = context.report;
     let facts = vec![
         ("Model SHA-256", vec![Code(sha.to_owned())]),
+        ("Model file", vec![Code(context.source_path.to_owned())]),
+        (
+            "Git commit",
+            vec![match context.source_commit {
+                Some(commit) => Code(commit.to_owned()),
+                None => Muted("not recorded (the file is not in a git repository, or differs from its last commit)".to_owned()),
+            }],
+        ),
         (
             "Canonical form",
             vec![text(

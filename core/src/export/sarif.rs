@@ -13,6 +13,13 @@
 //! Rule configuration is reported the SARIF way: the model's severity overrides and switched-off
 //! rules are `ruleConfigurationOverrides` of the invocation.
 //!
+//! Artifact locations: a model inside a repository is named by its path relative to the
+//! repository root, with `uriBaseId` `%SRCROOT%` (the base GitHub code scanning resolves to
+//! the checkout); when the root is known, `run.originalUriBaseIds` states it as an absolute
+//! `file:///…/` URI, as SARIF §3.14.14 allows (absolute, ending with a slash). A model outside
+//! any repository (an absolute path) is named by its absolute `file://` URI, without a base id:
+//! a base id with an absolute URI is what the SARIF validator rejects (SARIF1004).
+//!
 //! serde_json escapes every string, so model text (names, messages, waiver reasons) cannot break
 //! the document.
 
@@ -59,11 +66,25 @@ pub fn sarif(context: &ExportContext) -> String {
             &file_text
         }
     };
-    let uri = artifact_uri(context.source_path);
+    let (uri, base) = if is_absolute(context.source_path) {
+        (file_uri(context.source_path), None)
+    } else {
+        (artifact_uri(context.source_path), Some(SRCROOT))
+    };
+    let original_uri_base_ids = base.and(context.source_root).map(|root| {
+        let mut root = file_uri(root);
+        if !root.ends_with('/') {
+            root.push('/');
+        }
+        OriginalUriBaseIds {
+            srcroot: BaseUri { uri: root },
+        }
+    });
     let located = Located {
         locator: Locator::new(text.strip_prefix('\u{feff}').unwrap_or(text)),
         pointers: Pointers::new(context.model),
         uri: &uri,
+        base,
     };
     let report = context.report;
     let log = Log {
@@ -87,8 +108,9 @@ pub fn sarif(context: &ExportContext) -> String {
                 end_time_utc: context.timestamp.to_string(),
                 rule_configuration_overrides: configuration_overrides(report),
             }],
+            original_uri_base_ids,
             artifacts: [Artifact {
-                location: ArtifactLocation::of(&uri),
+                location: ArtifactLocation::of(&uri, base),
                 roles: ["analysisTarget"],
                 mime_type: "application/json",
                 hashes: Hashes {
@@ -118,6 +140,7 @@ struct Located<'a> {
     locator: Locator<'a>,
     pointers: Pointers,
     uri: &'a str,
+    base: Option<&'static str>,
 }
 
 impl<'a> Located<'a> {
@@ -128,7 +151,7 @@ impl<'a> Located<'a> {
         let position = self.locator.locate(pointer);
         Location {
             physical_location: PhysicalLocation {
-                artifact_location: ArtifactLocation::of(self.uri),
+                artifact_location: ArtifactLocation::of(self.uri, self.base),
                 region: Region {
                     start_line: position.line,
                     start_column: position.column,
@@ -322,6 +345,29 @@ pub fn artifact_uri(path: &str) -> String {
     while let Some(rest) = path.strip_prefix("./") {
         path = rest.to_owned();
     }
+    percent_encode(&path)
+}
+
+/// Is this an absolute path (`/srv/x`, `C:/x`, `C:\x`)?
+pub fn is_absolute(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    path.starts_with('/')
+        || path.starts_with('\\')
+        || (bytes.len() >= 3
+            && bytes[0].is_ascii_alphabetic()
+            && bytes[1] == b':'
+            && matches!(bytes[2], b'/' | b'\\'))
+}
+
+/// An absolute path as a `file:` URI: `/srv/a b.json` → `file:///srv/a%20b.json`,
+/// `C:\m.json` → `file:///C:/m.json`.
+pub fn file_uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let path = path.trim_start_matches('/');
+    format!("file:///{}", percent_encode(path))
+}
+
+fn percent_encode(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for byte in path.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&byte) {
@@ -359,6 +405,8 @@ struct Log<'a> {
 struct Run<'a> {
     tool: Tool,
     invocations: [Invocation; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    original_uri_base_ids: Option<OriginalUriBaseIds>,
     artifacts: [Artifact<'a>; 1],
     results: Vec<SarifResult<'a>>,
     column_kind: &'static str,
@@ -460,19 +508,32 @@ struct Hashes {
     sha256: String,
 }
 
+/// `%SRCROOT%` and the absolute URI it stands for.
+#[derive(Serialize)]
+struct OriginalUriBaseIds {
+    #[serde(rename = "%SRCROOT%")]
+    srcroot: BaseUri,
+}
+
+#[derive(Serialize)]
+struct BaseUri {
+    uri: String,
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ArtifactLocation<'a> {
     uri: &'a str,
-    uri_base_id: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
     index: usize,
 }
 
 impl<'a> ArtifactLocation<'a> {
-    fn of(uri: &'a str) -> ArtifactLocation<'a> {
+    fn of(uri: &'a str, uri_base_id: Option<&'static str>) -> ArtifactLocation<'a> {
         ArtifactLocation {
             uri,
-            uri_base_id: SRCROOT,
+            uri_base_id,
             index: 0,
         }
     }
@@ -588,6 +649,19 @@ mod tests {
             "models/my%20shop%231.json"
         );
         assert_eq!(artifact_uri("modèle.json"), "mod%C3%A8le.json");
+    }
+
+    #[test]
+    fn absolute_paths_become_file_uris() {
+        assert!(is_absolute("/srv/models/a.json"));
+        assert!(is_absolute(r"C:\models\a.json"));
+        assert!(!is_absolute("models/a.json"));
+        assert!(!is_absolute("-"));
+        assert_eq!(
+            file_uri("/srv/my models/a.json"),
+            "file:///srv/my%20models/a.json"
+        );
+        assert_eq!(file_uri(r"C:\m\a.json"), "file:///C:/m/a.json");
     }
 
     #[test]

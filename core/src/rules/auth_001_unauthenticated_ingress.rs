@@ -30,6 +30,7 @@ declare_rule! {
         id: "AUTH-001",
         name: "unauthenticated-ingress",
         summary: "A flow from an untrusted source reaches a node without authentication.",
+        population: "Every flow from an untrusted node (an actor, an external, or a node inside an internet boundary) to a trusted node, except flows that carry public data only.",
         severity: High,
         families: [Authentication],
         check: check,

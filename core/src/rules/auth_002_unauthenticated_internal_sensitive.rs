@@ -35,6 +35,7 @@ declare_rule! {
         id: "AUTH-002",
         name: "unauthenticated-internal-sensitive",
         summary: "An internal flow carries sensitive data without authentication.",
+        population: "Every flow between two trusted nodes that carries sensitive data (tier 3 or above), declared or propagated.",
         severity: Medium,
         families: [Authentication],
         check: check,

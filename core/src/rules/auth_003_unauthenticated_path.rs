@@ -32,6 +32,7 @@ declare_rule! {
         id: "AUTH-003",
         name: "unauthenticated-path-to-sensitive-store",
         summary: "An unauthenticated path leads from an untrusted node to a store with sensitive data.",
+        population: "Every store that sensitive data (tier 3 or above) reaches: declared on a flow into it, held, or propagated.",
         severity: Critical,
         families: [Authentication, BoundaryProtection],
         check: check,

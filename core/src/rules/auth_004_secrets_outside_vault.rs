@@ -36,6 +36,7 @@ declare_rule! {
         id: "AUTH-004",
         name: "secrets-outside-vault",
         summary: "A store that is not a secrets vault holds credentials.",
+        population: "Every store that credentials reach, log sinks excepted (LOG-003 judges those).",
         severity: Medium,
         families: [Authentication, EncryptionAtRest],
         check: check,

@@ -45,6 +45,7 @@ declare_rule! {
         id: "BND-001",
         name: "store-reached-across-boundary",
         summary: "A store exchanges data directly with a trusted node outside its trust zone.",
+        population: "Every store inside a trust zone (a network, account or vendor boundary), SaaS stores excepted.",
         severity: Medium,
         families: [BoundaryProtection],
         check: check,

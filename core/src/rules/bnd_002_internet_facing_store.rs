@@ -48,6 +48,7 @@ declare_rule! {
         id: "BND-002",
         name: "internet-facing-store",
         summary: "Untrusted nodes reach a store or queue directly, with no service in between.",
+        population: "Every store and queue that is not itself untrusted.",
         severity: High,
         families: [BoundaryProtection, Authentication],
         check: check,

@@ -37,6 +37,7 @@ declare_rule! {
         id: "BND-003",
         name: "flat-segment",
         summary: "A network segment holds both a sensitive store and a node that receives untrusted traffic.",
+        population: "Every network boundary that contains a store with sensitive data the team runs (SaaS excepted).",
         severity: Low,
         families: [BoundaryProtection],
         check: check,

@@ -34,6 +34,7 @@ declare_rule! {
         id: "CTL-001",
         name: "internet-facing-without-boundary-protection",
         summary: "A service the team runs receives untrusted traffic without a WAF or equivalent.",
+        population: "Every trusted service the team runs (SaaS excepted) that receives a flow from an untrusted node.",
         severity: Medium,
         families: [BoundaryProtection],
         check: check,

@@ -30,6 +30,7 @@ declare_rule! {
         id: "ENC-001",
         name: "sensitive-flow-unencrypted",
         summary: "A flow carries sensitive data without encryption in transit.",
+        population: "Every flow that carries sensitive data (tier 3 or above), declared or propagated.",
         severity: High,
         families: [EncryptionInTransit],
         check: check,

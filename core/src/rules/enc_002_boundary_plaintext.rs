@@ -24,6 +24,7 @@ declare_rule! {
         id: "ENC-002",
         name: "boundary-plaintext",
         summary: "A flow crosses a trust boundary without encryption in transit.",
+        population: "Every flow that crosses a trust boundary without sensitive data (ENC-001 judges the flows with sensitive data).",
         severity: Medium,
         families: [EncryptionInTransit, BoundaryProtection],
         check: check,

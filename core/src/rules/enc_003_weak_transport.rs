@@ -41,6 +41,7 @@ declare_rule! {
         id: "ENC-003",
         name: "weak-transport",
         summary: "A flow marked encrypted uses a cleartext protocol, a strippable TLS upgrade, or TLS below 1.2.",
+        population: "Every flow marked encrypted.",
         severity: Medium,
         families: [EncryptionInTransit],
         check: check,

@@ -26,6 +26,7 @@ declare_rule! {
         id: "ENC-004",
         name: "sensitive-store-unencrypted",
         summary: "A store or queue with sensitive data is not encrypted at rest.",
+        population: "Every store and queue that sensitive data (tier 3 or above) reaches: declared, held or propagated.",
         severity: High,
         families: [EncryptionAtRest],
         check: check,

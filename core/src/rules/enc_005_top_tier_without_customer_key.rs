@@ -5,8 +5,8 @@ use crate::model::{EncryptionAtRest, Hosting, NodeKind, Role};
 declare_rule! {
     /// ## What it does
     /// Flags a store or queue that holds or receives top-tier data — classes of tier 5 or
-    /// above that may be stored: built in, `special-category`, `phi`, `cardholder` and
-    /// `credentials` — and is encrypted at rest only with a key the provider manages
+    /// above that may be stored: built in, `special-category`, `phi`, `cardholder`,
+    /// `credentials` and `session-token` — and is encrypted at rest only with a key the provider manages
     /// (`"encryption_at_rest": "provider"`).
     ///
     /// Not judged, so that one defect is reported once and the provider's layer is left to
@@ -43,6 +43,7 @@ declare_rule! {
         id: "ENC-005",
         name: "top-tier-without-customer-key",
         summary: "A store or queue with top-tier data is encrypted only with a provider-managed key.",
+        population: "Every store and queue with top-tier data (tier 5 or above that may be stored) that is encrypted at rest, SaaS stores and log sinks excepted.",
         severity: Low,
         families: [EncryptionAtRest],
         check: check,

@@ -47,6 +47,7 @@ declare_rule! {
         id: "INV-001",
         name: "incomplete-model",
         summary: "A flow carries no data class or names an unknown protocol, or a node is outside every boundary or isolated.",
+        population: "Every flow and every node of the model.",
         severity: Low,
         families: [Inventory],
         check: check,

@@ -26,6 +26,7 @@ declare_rule! {
         id: "LOG-001",
         name: "unmonitored-component",
         summary: "A service, store or queue is not logged and alerted on.",
+        population: "Every service, store and queue the team runs (SaaS excepted).",
         severity: Medium,
         families: [Logging],
         check: check,

@@ -22,6 +22,7 @@ declare_rule! {
         id: "LOG-002",
         name: "unmonitored-flow",
         summary: "A flow with sensitive data or from an untrusted source is not monitored.",
+        population: "Every flow that carries sensitive data or comes from an untrusted node.",
         severity: Medium,
         families: [Logging],
         check: check,

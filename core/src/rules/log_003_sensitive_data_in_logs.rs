@@ -27,6 +27,7 @@ declare_rule! {
         id: "LOG-003",
         name: "sensitive-data-in-logs",
         summary: "Personal data, credentials or cardholder data reach a log sink.",
+        population: "Every node with the role log-sink.",
         severity: Medium,
         families: [Logging, Minimisation],
         check: check,

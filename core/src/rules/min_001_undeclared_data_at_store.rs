@@ -42,6 +42,7 @@ declare_rule! {
         id: "MIN-001",
         name: "undeclared-data-at-store",
         summary: "Data classes reach a store or queue that nobody declared there.",
+        population: "Every store and queue.",
         severity: Low,
         families: [Minimisation, Inventory],
         check: check,

@@ -27,6 +27,7 @@ declare_rule! {
         id: "MIN-002",
         name: "clearance-exceeded",
         summary: "A node receives data above the tier it is cleared for.",
+        population: "Every node that declares a clearance.",
         severity: High,
         families: [Minimisation, BoundaryProtection],
         check: check,

@@ -40,6 +40,7 @@ declare_rule! {
         id: "MIN-003",
         name: "unnecessary-transfer",
         summary: "A node receives a class it neither holds nor passes on.",
+        population: "Every service, external and actor that declares what it holds.",
         severity: Low,
         families: [Minimisation],
         check: check,

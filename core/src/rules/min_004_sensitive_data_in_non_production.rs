@@ -29,6 +29,7 @@ declare_rule! {
         id: "MIN-004",
         name: "sensitive-data-in-non-production",
         summary: "Personal or regulated data reaches a dev, test or staging node.",
+        population: "Every node in a dev, test or staging environment.",
         severity: Medium,
         families: [Minimisation],
         check: check,

@@ -31,6 +31,7 @@ declare_rule! {
         id: "MIN-005",
         name: "sensitive-authentication-data-stored",
         summary: "Sensitive authentication data reaches a store, a queue or a log sink.",
+        population: "Every store, queue and log sink.",
         severity: Critical,
         families: [Minimisation],
         check: check,

@@ -57,6 +57,9 @@ pub struct Rule {
     pub name: &'static str,
     /// One sentence: the condition it flags.
     pub summary: &'static str,
+    /// One sentence: the elements it examines, the population of its test (evidence states
+    /// it beside every test of controls).
+    pub population: &'static str,
     /// Default severity (a rule may grade a finding up where its docs say so).
     pub severity: Severity,
     /// Control families it tests.
@@ -109,7 +112,8 @@ impl std::fmt::Debug for Rule {
     }
 }
 
-/// Declares a rule: a doc comment with the four headings, then its metadata and check.
+/// Declares a rule: a doc comment with the four headings, then its metadata (the condition it
+/// flags, the population it examines) and check.
 macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])*
@@ -117,6 +121,7 @@ macro_rules! declare_rule {
             id: $id:literal,
             name: $name:literal,
             summary: $summary:literal,
+            population: $population:literal,
             severity: $severity:ident,
             families: [$($family:ident),* $(,)?],
             $how:ident: $check:path $(,)?
@@ -127,6 +132,7 @@ macro_rules! declare_rule {
             id: $id,
             name: $name,
             summary: $summary,
+            population: $population,
             severity: $crate::finding::Severity::$severity,
             families: &[$($crate::controls::Family::$family),*],
             docs_raw: concat!($($doc, "\n"),*),

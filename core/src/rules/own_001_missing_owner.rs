@@ -31,6 +31,7 @@ declare_rule! {
         id: "OWN-001",
         name: "missing-owner",
         summary: "A service, store or queue has no owner.",
+        population: "Every service, store and queue.",
         severity: Low,
         families: [Ownership],
         check: check,

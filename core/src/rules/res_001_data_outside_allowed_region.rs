@@ -37,6 +37,7 @@ declare_rule! {
         id: "RES-001",
         name: "data-outside-allowed-region",
         summary: "A class with allowed regions reaches a node in another region.",
+        population: "Every node with a known region that residency-restricted data reaches.",
         severity: High,
         families: [Residency],
         check: check,

@@ -36,6 +36,7 @@ declare_rule! {
         id: "RES-002",
         name: "cross-region-transfer",
         summary: "A flow takes residency-restricted data out of its allowed regions.",
+        population: "Every flow with residency-restricted data between two nodes whose regions are known and differ.",
         severity: High,
         families: [Residency],
         check: check,

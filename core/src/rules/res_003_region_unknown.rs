@@ -27,6 +27,7 @@ declare_rule! {
         id: "RES-003",
         name: "region-unknown",
         summary: "A node receiving residency-restricted data has no known region.",
+        population: "Every node but actors that residency-restricted data reaches.",
         severity: Low,
         families: [Residency, Inventory],
         check: check,

@@ -27,6 +27,7 @@ declare_rule! {
         id: "TP-001",
         name: "personal-data-to-third-party",
         summary: "An external receives personal data without a data processing agreement on file.",
+        population: "Every external that personal data reaches, declared or propagated.",
         severity: High,
         families: [ThirdParties],
         check: check,

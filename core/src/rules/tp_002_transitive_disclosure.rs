@@ -28,6 +28,7 @@ declare_rule! {
         id: "TP-002",
         name: "transitive-disclosure",
         summary: "Personal data reaches an external only through intermediate nodes, undeclared.",
+        population: "Every external that personal data reaches, declared or propagated.",
         severity: High,
         families: [ThirdParties, Minimisation],
         check: check,

@@ -38,6 +38,7 @@ declare_rule! {
         id: "TP-003",
         name: "regulated-data-without-agreement",
         summary: "An external receives PHI without a BAA, or card data without a PCI AOC.",
+        population: "Every external that PHI or cardholder data reaches.",
         severity: High,
         families: [ThirdParties],
         check: check,

@@ -12,8 +12,9 @@ declare_rule! {
     /// (the card environment only) and ISO/IEC 27701 (privacy management; since 2025 it can be
     /// certified without 27001) are not, and the message says so.
     ///
-    /// An attestation is current until its `expires` day: on that day and after it is
-    /// expired. "Today" comes from the caller (the CLI passes the current UTC date); the core
+    /// An attestation is current through its `expires` day (the expiry date is its last
+    /// current day, the one rule of `docs/format.md` for waivers and attestations alike): the
+    /// day after it is expired. "Today" comes from the caller (the CLI passes the current UTC date); the core
     /// reads no clock. Without a today, or without an `expires` on the attestation, it is
     /// taken as current — record the expiry for the rule to judge it.
     ///
@@ -38,6 +39,7 @@ declare_rule! {
         id: "TP-004",
         name: "vendor-without-attestation",
         summary: "An external receives confidential data with no current SOC 2 or ISO 27001 attestation on file.",
+        population: "Every external that confidential or more sensitive data (tier 2 or above) reaches.",
         severity: Medium,
         families: [ThirdParties],
         check: check,
@@ -81,7 +83,7 @@ fn check(a: &Analysis, out: &mut Sink) {
             .iter()
             .map(|att| match (ACCEPTED.contains(&att.kind), att.expires) {
                 // An accepted kind is listed only when expired, which takes an `expires`.
-                (true, Some(expires)) => format!("{} expired on {expires}", att.kind),
+                (true, Some(expires)) => format!("{} expired after {expires}", att.kind),
                 (true, None) => format!("{} is not current", att.kind),
                 (false, _) if att.kind == AttestationKind::Soc2Type1 => {
                     format!("{} tests design only", att.kind)
@@ -112,10 +114,10 @@ fn check(a: &Analysis, out: &mut Sink) {
     }
 }
 
-/// Current until its `expires` day; without a today or an expiry, current.
+/// Current through its `expires` day; without a today or an expiry, current.
 fn is_current(a: &Analysis, attestation: &Attestation) -> bool {
     match (a.today, attestation.expires) {
-        (Some(today), Some(expires)) => today < expires,
+        (Some(today), Some(expires)) => crate::date::is_current(expires, today),
         _ => true,
     }
 }
@@ -158,13 +160,14 @@ mod tests {
     }
 
     #[test]
-    fn an_attestation_expires_on_its_expiry_day() {
+    fn an_attestation_is_current_through_its_expiry_day() {
         assert!(flagged(Some("2026-06-29")).is_empty());
+        assert!(flagged(Some("2026-06-30")).is_empty());
         assert_eq!(
-            flagged(Some("2026-06-30")),
+            flagged(Some("2026-07-01")),
             [
                 "expired: Third party \"Expired vendor\" (expired) receives confidential with no \
-                 current SOC 2 Type II or ISO 27001 attestation on file (soc2-type2 expired on \
+                 current SOC 2 Type II or ISO 27001 attestation on file (soc2-type2 expired after \
                  2026-06-30)"
             ]
         );

@@ -32,6 +32,7 @@ declare_rule! {
         id: "TP-005",
         name: "vendor-record-incomplete",
         summary: "An external has no owner or no vendor record.",
+        population: "Every external.",
         severity: Low,
         families: [ThirdParties, Ownership],
         check: check,

@@ -4,7 +4,8 @@ use crate::engine::Analysis;
 declare_rule! {
     /// ## What it does
     /// Flags a waiver whose `expires` day has passed (the day of the check is passed in: the
-    /// CLI uses today's UTC date, `--today` overrides). An expired waiver no longer suppresses
+    /// CLI uses today's UTC date, `--today` overrides). A waiver is current through its
+    /// expiry date, inclusive, like an attestation (`docs/format.md`, "Expiry"). An expired waiver no longer suppresses
     /// the finding it names: that finding is reported again as well.
     ///
     /// Only waivers of rules that ran are judged.
@@ -28,6 +29,7 @@ declare_rule! {
         id: "WVR-001",
         name: "expired-waiver",
         summary: "A waiver has expired, so the finding it covered is reported again.",
+        population: "The subject of every waiver of a rule that ran.",
         severity: Medium,
         families: [RiskAcceptance],
         check_findings: check,
@@ -46,11 +48,11 @@ fn check(a: &Analysis, outcome: &Outcome, out: &mut Sink) {
         }
         out.examine(subject);
         let Some(today) = a.today else { continue };
-        if waiver.expires < today {
+        if !crate::date::is_current(waiver.expires, today) {
             out.report(
                 subject,
                 format!(
-                    "The waiver of {} on `{}` (approved by {}: \"{}\") expired on {}",
+                    "The waiver of {} on `{}` (approved by {}: \"{}\") expired after {}",
                     waiver.rule, waiver.subject, waiver.approved_by, waiver.reason, waiver.expires
                 ),
             )

@@ -26,6 +26,7 @@ declare_rule! {
         id: "WVR-002",
         name: "stale-waiver",
         summary: "A waiver matches no finding.",
+        population: "The subject of every waiver of a rule that ran.",
         severity: Low,
         families: [RiskAcceptance],
         check_findings: check,
