@@ -130,6 +130,19 @@ ensure_chromium() {
   note "chromium: $((SECONDS - start)) s"
 }
 
+# ssh-keygen, which the signature tests check Flowmap's SSH signatures with (cli/tests/sign.rs).
+ensure_ssh_keygen() {
+  if [[ -x /usr/bin/ssh-keygen ]]; then
+    note "ssh-keygen: present"
+    return
+  fi
+  say "apt-get install openssh-client (for ssh-keygen)"
+  local start="$SECONDS"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q openssh-client
+  note "openssh-client: $((SECONDS - start)) s"
+}
+
 # What `trunk build` / `trunk serve` need.
 ensure_build_tools() {
   say "Checking tools (installing what is missing)"

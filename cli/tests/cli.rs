@@ -340,3 +340,48 @@ fn terminal_output_shows_control_characters_instead_of_obeying_them() {
     assert!(!text.contains('\u{1b}'), "{text:?}");
     assert!(text.contains("evil[U+001B][2J\\nforged line"), "{text}");
 }
+
+#[test]
+fn every_verb_exits_quietly_on_a_closed_pipe() {
+    // The reading end is closed before the program writes (as when `head` has had enough):
+    // each verb exits with 0 and says nothing, as cargo and ruff do.
+    let report = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pipe.report.md");
+    let output = flowmap()
+        .args(["export", EXAMPLE, "--format", "markdown", "-o"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let report = report.to_str().unwrap().to_owned();
+    let mut verbs: Vec<Vec<&str>> = vec![
+        vec!["check", EXAMPLE],
+        vec!["check", EXAMPLE, "--format", "json"],
+        vec!["check", EXAMPLE, "--by-control"],
+        vec!["check", EXAMPLE, "--by-control", "--format", "json"],
+        vec!["rules"],
+        vec!["rules", "ENC-001"],
+        vec!["rules", "--markdown"],
+        vec!["schema"],
+        vec!["verify", &report, EXAMPLE],
+    ];
+    for format in flowmap_core::export::Format::ALL {
+        verbs.push(vec!["export", EXAMPLE, "--format", format.name()]);
+    }
+    for args in verbs {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("flowmap"))
+            .current_dir(repo())
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        assert!(
+            output.stderr.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}

@@ -131,3 +131,59 @@ fn bad_arguments_are_refused() {
     );
     assert_eq!(code(&["missing.flowmap.json", "--format", "csv"]), Some(2));
 }
+
+#[test]
+fn sarif_names_the_model_relative_to_its_repository_or_by_a_file_uri_outside_one() {
+    let sarif = |model: &std::path::Path, extra: &[&str]| -> serde_json::Value {
+        let output = flowmap()
+            .arg("export")
+            .arg(model)
+            .args(["--format", "sarif", "--timestamp", TIMESTAMP])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let location = |log: &serde_json::Value| {
+        log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"].clone()
+    };
+    // An absolute path inside the repository: relative to its root, the root a file URI.
+    let absolute = std::fs::canonicalize(common::repo().join(EXAMPLE)).unwrap();
+    let log = sarif(&absolute, &[]);
+    assert_eq!(location(&log)["uri"], EXAMPLE);
+    assert_eq!(location(&log)["uriBaseId"], "%SRCROOT%");
+    let root = std::fs::canonicalize(common::repo()).unwrap();
+    assert_eq!(
+        log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+        format!("file://{}/", root.display())
+    );
+    // --srcroot names another root.
+    let log = sarif(&absolute, &["--srcroot", "examples"]);
+    assert_eq!(location(&log)["uri"], "serverless-shop.flowmap.json");
+    // Outside any repository: an absolute file URI, no base id.
+    let dir = std::env::temp_dir().join(format!("flowmap-sarif-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let loose = dir.join("my shop.flowmap.json");
+    std::fs::copy(common::repo().join(EXAMPLE), &loose).unwrap();
+    let log = sarif(&loose, &[]);
+    let uri = location(&log)["uri"].as_str().unwrap().to_owned();
+    assert!(
+        uri.starts_with("file:///") && uri.ends_with("/my%20shop.flowmap.json"),
+        "{uri}"
+    );
+    assert!(location(&log).get("uriBaseId").is_none());
+    assert!(log["runs"][0].get("originalUriBaseIds").is_none());
+    std::fs::remove_dir_all(&dir).unwrap();
+    // A model outside --srcroot is refused.
+    let output = flowmap()
+        .args(["export", EXAMPLE, "--format", "sarif", "--srcroot", "tests"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is not inside --srcroot"));
+}

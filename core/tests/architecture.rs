@@ -108,3 +108,46 @@ fn the_core_does_no_io_reads_no_clock_and_draws_no_random_numbers() {
         }
     }
 }
+
+/// Every file of the repository that is text, outside build output and installed tools.
+fn repository_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.is_dir() {
+            if ![".git", "target", "node_modules", ".tools", "dist"].contains(&name.as_str()) {
+                repository_files(&path, out);
+            }
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn the_repository_reads_nothing_from_beside_it() {
+    // A fresh clone has no folder beside it: no script, test or document may name the
+    // design folder that sat beside the repository while it was written (schemas are
+    // vendored in schema/vendor/, the format is docs/format.md). The patterns are built so
+    // that this file does not match them itself.
+    let patterns = [
+        format!("..{}shared", '/'),
+        format!("shared{}schemas", '/'),
+        format!("shared{}design", '/'),
+    ];
+    let mut files = Vec::new();
+    repository_files(&repo(), &mut files);
+    assert!(files.len() > 100, "the walk found the repository");
+    let mut offenders = Vec::new();
+    for file in files {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue; // not text
+        };
+        for pattern in &patterns {
+            if text.contains(pattern.as_str()) {
+                offenders.push(format!("{} names {pattern}", file.display()));
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "{}", offenders.join("\n"));
+}

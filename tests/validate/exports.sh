@@ -3,10 +3,11 @@
 #
 # Exports SARIF and OSCAL for the example model, every rule fixture
 # (tests/fixtures/rules/*.flowmap.json) and the hostile-strings fixture at a fixed timestamp,
-# then runs:
+# and SARIF of the example named three more ways (an absolute path inside the repository, a
+# copy outside any repository, and --srcroot), then runs:
 #   1. JSON Schema validation (Python jsonschema, the Draft each schema declares: SARIF 2.1.0 is
-#      Draft 4, OSCAL 1.0.6 assessment results Draft 7) against the schemas in
-#      $FLOWMAP_SCHEMAS (default: ../shared/schemas beside the repository);
+#      Draft 4, OSCAL 1.0.6 assessment results Draft 7) against the schemas vendored in
+#      schema/vendor/ (origins in schema/vendor/SOURCES.md);
 #   2. Microsoft's SARIF validator (npm @microsoft/sarif-multitool, its SARIF and GitHub rule
 #      sets): no error allowed; warnings are listed;
 #   3. compliance-trestle (PyPI) `trestle validate` of every OSCAL document in a scratch
@@ -22,7 +23,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/tests/validate"
-SCHEMAS="${FLOWMAP_SCHEMAS:-$ROOT/../shared/schemas}"
+SCHEMAS="$ROOT/schema/vendor"
 VENV="$ROOT/.tools/validate-venv"
 TIMESTAMP="2026-11-22T12:00:00Z"
 # Pinned Python tools: name==version, as pip takes them.
@@ -91,7 +92,7 @@ ensure_multitool() {
 }
 
 [[ -f "$SCHEMAS/sarif-schema-2.1.0.json" && -f "$SCHEMAS/oscal-assessment-results-1.0.6.schema.json" ]] ||
-  die "schemas not found in $SCHEMAS (set FLOWMAP_SCHEMAS to the folder with sarif-schema-2.1.0.json and oscal-assessment-results-1.0.6.schema.json)"
+  die "the vendored schemas are missing from ${SCHEMAS#"$ROOT"/} (see schema/vendor/SOURCES.md)"
 
 ensure_python_tools
 ensure_multitool
@@ -127,7 +128,23 @@ for model in "${models[@]}"; do
   (cd "$ROOT" && "$FLOWMAP" export "$relative" --format oscal --timestamp "$TIMESTAMP" \
     -o "$OUT/trestle/assessment-results/$name/assessment-results.json")
 done
-note "${#models[@]} models"
+# The same model named other ways: SARIF URIs must be valid however the path was given.
+example="$ROOT/examples/serverless-shop.flowmap.json"
+"$FLOWMAP" export "$example" --format sarif --timestamp "$TIMESTAMP" -o "$OUT/sarif/absolute-in-repo.sarif"
+mkdir -p "$OUT/loose"
+cp "$example" "$OUT/loose/shop.flowmap.json"
+"$FLOWMAP" export "$OUT/loose/shop.flowmap.json" --format sarif --timestamp "$TIMESTAMP" \
+  -o "$OUT/sarif/outside-any-repo.sarif"
+(cd "$ROOT/examples" && "$FLOWMAP" export serverless-shop.flowmap.json --format sarif \
+  --timestamp "$TIMESTAMP" --srcroot "$ROOT/examples" -o "$OUT/sarif/srcroot.sarif")
+grep -q '"uri": "file:///' "$OUT/sarif/outside-any-repo.sarif" ||
+  die "a model outside any repository is not named by a file:// URI"
+if grep -q '"uriBaseId"' "$OUT/sarif/outside-any-repo.sarif"; then
+  die "a model outside any repository still has a uriBaseId"
+fi
+grep -q '"uri": "examples/serverless-shop.flowmap.json"' "$OUT/sarif/absolute-in-repo.sarif" ||
+  die "an absolute path inside the repository is not made relative to its root"
+note "${#models[@]} models, and the example by absolute path, outside any repository, with --srcroot"
 done_step
 
 failed=0
