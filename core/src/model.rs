@@ -1,6 +1,6 @@
 //! The `flowmap/1` model: the ground truth that the editor draws and the checks read.
 //!
-//! Field names are the file format's contract (`format.md`): add fields, never rename them.
+//! Field names are the file format's contract (`docs/format.md`): add fields, never rename them.
 //! Everything here is plain data: no signals, no indexes, no derived state. The analysis view
 //! (graph, taint, boundary crossing) is built from a `Model` in [`crate::engine`] and never saved.
 

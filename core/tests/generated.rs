@@ -71,3 +71,35 @@ fn the_schema_describes_the_example() {
         assert!(text.contains(&format!("\"{kind}\"")), "{kind}");
     }
 }
+
+/// Every property name in a JSON Schema value, recursively.
+fn property_names(value: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::Object(properties)) = map.get("properties") {
+                out.extend(properties.keys().cloned());
+            }
+            map.values().for_each(|v| property_names(v, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| property_names(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn docs_format_md_names_every_field_of_the_schema() {
+    // docs/format.md is the contract as implemented: a field the types have and the document
+    // does not name is a field nobody was told about.
+    let schema: serde_json::Value = serde_json::from_str(&flowmap_core::schema_json()).unwrap();
+    let mut names = std::collections::BTreeSet::new();
+    property_names(&schema, &mut names);
+    let doc = std::fs::read_to_string(repo().join("docs/format.md")).unwrap();
+    let missing: Vec<&String> = names
+        .iter()
+        .filter(|name| !doc.contains(&format!("`{name}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/format.md does not name these fields of the schema: {missing:?}"
+    );
+}

@@ -5,16 +5,16 @@ use crate::model::{NodeKind, Role};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a store that holds or receives `credentials` (declared in its `holds`, on a flow
-    /// into it, or arriving by propagation, with the witness path) when its role is not
-    /// `vault`. A store with role `identity-provider` (a user directory keeping password
-    /// verifiers) is where credentials belong and is not flagged either. Log sinks are
-    /// LOG-003's: credentials in logs are reported there.
+    /// Flags a store that holds or receives `credentials` (declared in its `holds` or on a
+    /// flow into it) when its role is not `vault`. A store with role `identity-provider` (a
+    /// user directory keeping password verifiers) is where credentials belong and is not
+    /// flagged either. Log sinks are LOG-003's: credentials in logs are reported there.
     ///
-    /// Credentials that a function fetches from a vault to open a connection are passed on
-    /// by propagation to whatever it writes to; record what really happens with `strips:
-    /// ["credentials"]` on the function, which is how the model says "uses the secret, does
-    /// not forward it".
+    /// `credentials` is consumed at the hop (`consumed_at_hop`): the function that fetches a
+    /// secret from a vault, or checks a password, uses it and does not pass it on, so it
+    /// reaches a store only on a flow that declares it. A flow that copies a password into a
+    /// store says so by declaring `credentials`, and is flagged. A model whose own
+    /// `credentials` class drops the attribute gets propagation, with witness paths, instead.
     ///
     /// ## Why is this bad?
     /// Secrets in an ordinary database, bucket or configuration store are readable by

@@ -5,8 +5,9 @@ declare_rule! {
     /// ## What it does
     /// Flags a waiver whose `expires` day has passed (the day of the check is passed in: the
     /// CLI uses today's UTC date, `--today` overrides). A waiver is current through its
-    /// expiry date, inclusive, like an attestation (`docs/format.md`, "Expiry"). An expired waiver no longer suppresses
-    /// the finding it names: that finding is reported again as well.
+    /// expiry date, inclusive, like an attestation (`docs/format.md`, "Expiry"). An expired
+    /// waiver no longer suppresses the finding it names: that finding is reported again as
+    /// well.
     ///
     /// Only waivers of rules that ran are judged.
     ///
