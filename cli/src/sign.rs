@@ -265,46 +265,34 @@ fn looks_like_key_type(field: &str) -> bool {
 
 /// Whitespace-separated fields; double quotes keep spaces inside a field.
 fn split_fields(line: &str) -> Vec<String> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    for c in line.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                field.push(c);
-            }
-            c if c.is_whitespace() && !quoted => {
-                if !field.is_empty() {
-                    fields.push(std::mem::take(&mut field));
-                }
-            }
-            c => field.push(c),
-        }
-    }
-    if !field.is_empty() {
-        fields.push(field);
-    }
+    let mut fields = split_outside_quotes(line, char::is_whitespace);
+    fields.retain(|f| !f.is_empty());
     fields
 }
 
 /// Comma-separated options; commas inside double quotes stay.
 fn split_options(text: &str) -> Vec<String> {
-    let mut options = Vec::new();
-    let mut option = String::new();
+    split_outside_quotes(text, |c| c == ',')
+}
+
+/// `text` split at the characters `separator` accepts, except inside double quotes (which stay
+/// in the pieces).
+fn split_outside_quotes(text: &str, separator: impl Fn(char) -> bool) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut piece = String::new();
     let mut quoted = false;
     for c in text.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                option.push(c);
-            }
-            ',' if !quoted => options.push(std::mem::take(&mut option)),
-            c => option.push(c),
+        if c == '"' {
+            quoted = !quoted;
+        }
+        if separator(c) && !quoted {
+            pieces.push(std::mem::take(&mut piece));
+        } else {
+            piece.push(c);
         }
     }
-    options.push(option);
-    options
+    pieces.push(piece);
+    pieces
 }
 
 /// An allowed-signers time (`YYYYMMDD[HHMM[SS]][Z]`) as 14 digits, read as UTC.

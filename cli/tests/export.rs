@@ -142,12 +142,7 @@ fn sarif_names_the_model_relative_to_its_repository_or_by_a_file_uri_outside_one
             .args(extra)
             .output()
             .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        serde_json::from_slice(&output.stdout).unwrap()
+        serde_json::from_slice(&common::succeeded(output).stdout).unwrap()
     };
     let location = |log: &serde_json::Value| {
         log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"].clone()

@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::{flowmap, EXAMPLE};
+use common::{export_example, flowmap, run, succeeded, EXAMPLE};
 
 const SSH_KEYGEN: &str = "/usr/bin/ssh-keygen";
 
@@ -63,22 +63,25 @@ fn allowed_signers(dir: &Path, principal: &str, key: &Path) -> PathBuf {
 
 fn export_signed(dir: &Path, key: &Path) -> (PathBuf, std::process::Output) {
     let report = dir.join("shop.report.html");
-    let output = flowmap()
-        .args([
-            "export",
-            EXAMPLE,
-            "--format",
-            "html",
-            "--timestamp",
-            "2026-11-22T12:00:00Z",
-        ])
-        .arg("-o")
-        .arg(&report)
-        .arg("--sign")
-        .arg(key)
-        .output()
-        .unwrap();
+    let output = export_example(
+        "html",
+        "2026-11-22T12:00:00Z",
+        &report,
+        &["--sign".as_ref(), key.as_os_str()],
+    );
     (report, output)
+}
+
+/// `ssh-keygen -Y sign -n NAMESPACE -f KEY FILE`: writes FILE.sig.
+fn keygen_sign(namespace: &str, key: &Path, file: &Path) {
+    let status = Command::new(SSH_KEYGEN)
+        .args(["-Y", "sign", "-n", namespace, "-f"])
+        .arg(key)
+        .arg(file)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
 }
 
 fn ssh_verify(principal: &str, allowed: &Path, signature: &Path, file: &Path) -> bool {
@@ -102,13 +105,19 @@ fn ssh_verify(principal: &str, allowed: &Path, signature: &Path, file: &Path) ->
         .success()
 }
 
+/// `flowmap verify REPORT EXAMPLE ARGS…` must refuse (exit 1), saying `why`.
+fn refused(report: &Path, args: &[&std::ffi::OsStr], why: &str) {
+    let mut all: Vec<&std::ffi::OsStr> = vec![report.as_os_str(), EXAMPLE.as_ref()];
+    all.extend_from_slice(args);
+    let (code, _, stderr) = verify(&all);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains(why), "{stderr}");
+}
+
 fn verify(args: &[&std::ffi::OsStr]) -> (i32, String, String) {
-    let output = flowmap().arg("verify").args(args).output().unwrap();
-    (
-        output.status.code().unwrap(),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
+    let mut all: Vec<&std::ffi::OsStr> = vec!["verify".as_ref()];
+    all.extend_from_slice(args);
+    run(&all)
 }
 
 #[test]
@@ -194,22 +203,19 @@ fn a_wrong_signer_or_a_changed_file_does_not_verify() {
     let (report, output) = export_signed(&dir, &mallory);
     assert!(output.status.success());
     let allowed = allowed_signers(&dir, "alice@example.com", &alice);
-    let (code, _, stderr) = verify(&[
-        report.as_os_str(),
-        EXAMPLE.as_ref(),
-        "--allowed-signers".as_ref(),
-        allowed.as_os_str(),
-    ]);
-    assert_eq!(code, 1);
-    assert!(stderr.contains("is not allowed by"), "{stderr}");
-    let (code, _, stderr) = verify(&[
-        report.as_os_str(),
-        EXAMPLE.as_ref(),
-        "--public-key".as_ref(),
-        alice.with_extension("pub").as_os_str(),
-    ]);
-    assert_eq!(code, 1);
-    assert!(stderr.contains("not with"), "{stderr}");
+    refused(
+        &report,
+        &["--allowed-signers".as_ref(), allowed.as_os_str()],
+        "is not allowed by",
+    );
+    refused(
+        &report,
+        &[
+            "--public-key".as_ref(),
+            alice.with_extension("pub").as_os_str(),
+        ],
+        "not with",
+    );
 
     // Alice signs; a signer under another principal is refused, and so is a changed file
     // whose hash was recomputed (an export of another timestamp under the same signature).
@@ -224,40 +230,24 @@ fn a_wrong_signer_or_a_changed_file_does_not_verify() {
     ]);
     assert_eq!(code, 1, "{stderr}");
     let other = dir.join("other.report.html");
-    let output = flowmap()
-        .args([
-            "export",
-            EXAMPLE,
-            "--format",
-            "html",
-            "--timestamp",
-            "2026-11-23T12:00:00Z",
-        ])
-        .arg("-o")
-        .arg(&other)
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    let (code, _, stderr) = verify(&[
-        other.as_os_str(),
-        EXAMPLE.as_ref(),
-        "--signature".as_ref(),
-        dir.join("shop.report.html.sig").as_os_str(),
-        "--allowed-signers".as_ref(),
-        allowed.as_os_str(),
-    ]);
-    assert_eq!(code, 1);
-    assert!(stderr.contains("does not match the file"), "{stderr}");
+    succeeded(export_example("html", "2026-11-23T12:00:00Z", &other, &[]));
+    refused(
+        &other,
+        &[
+            "--signature".as_ref(),
+            dir.join("shop.report.html.sig").as_os_str(),
+            "--allowed-signers".as_ref(),
+            allowed.as_os_str(),
+        ],
+        "does not match the file",
+    );
 
     // A key given but no signature: not verified.
-    let (code, _, stderr) = verify(&[
-        other.as_os_str(),
-        EXAMPLE.as_ref(),
-        "--allowed-signers".as_ref(),
-        allowed.as_os_str(),
-    ]);
-    assert_eq!(code, 1);
-    assert!(stderr.contains("there is no signature"), "{stderr}");
+    refused(
+        &other,
+        &["--allowed-signers".as_ref(), allowed.as_os_str()],
+        "there is no signature",
+    );
 }
 
 #[test]
@@ -266,28 +256,13 @@ fn a_signature_made_by_ssh_keygen_verifies_with_flowmap() {
     let dir = scratch("keygen-signs");
     let key = key(keygen, &dir, "carol", "");
     let report = dir.join("r.report.md");
-    let output = flowmap()
-        .args([
-            "export",
-            EXAMPLE,
-            "--format",
-            "markdown",
-            "--timestamp",
-            "2026-11-22T12:00:00Z",
-        ])
-        .arg("-o")
-        .arg(&report)
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    let status = Command::new(SSH_KEYGEN)
-        .args(["-Y", "sign", "-n", "flowmap-evidence", "-f"])
-        .arg(&key)
-        .arg(&report)
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    succeeded(export_example(
+        "markdown",
+        "2026-11-22T12:00:00Z",
+        &report,
+        &[],
+    ));
+    keygen_sign("flowmap-evidence", &key, &report);
     let allowed = allowed_signers(&dir, "*@example.com", &key);
     let (code, stdout, stderr) = verify(&[
         report.as_os_str(),
@@ -301,22 +276,12 @@ fn a_signature_made_by_ssh_keygen_verifies_with_flowmap() {
     assert!(stdout.contains("signed by"), "{stdout}");
     // Signed for another purpose (namespace `file`): not evidence.
     std::fs::remove_file(dir.join("r.report.md.sig")).unwrap();
-    let status = Command::new(SSH_KEYGEN)
-        .args(["-Y", "sign", "-n", "file", "-f"])
-        .arg(&key)
-        .arg(&report)
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let (code, _, stderr) = verify(&[
-        report.as_os_str(),
-        EXAMPLE.as_ref(),
-        "--allowed-signers".as_ref(),
-        allowed.as_os_str(),
-    ]);
-    assert_eq!(code, 1);
-    assert!(stderr.contains("namespace \"file\""), "{stderr}");
+    keygen_sign("file", &key, &report);
+    refused(
+        &report,
+        &["--allowed-signers".as_ref(), allowed.as_os_str()],
+        "namespace \"file\"",
+    );
 }
 
 #[test]
@@ -344,11 +309,7 @@ fn an_encrypted_key_needs_its_passphrase() {
         .arg(&key)
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    succeeded(output);
     let allowed = allowed_signers(&dir, "dave@example.com", &key);
     assert!(ssh_verify(
         "dave@example.com",

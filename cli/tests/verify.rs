@@ -6,46 +6,19 @@ use std::path::{Path, PathBuf};
 
 mod common;
 
-use common::{flowmap, repo, EXAMPLE};
+use common::{export_example, repo, run, succeeded, EXAMPLE};
 
 /// Writes the example's report in `format` to a scratch file and returns its path.
 fn exported(format: &str, name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("verify");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
-    let output = flowmap()
-        .args([
-            "export",
-            EXAMPLE,
-            "--format",
-            format,
-            "--timestamp",
-            "2026-11-22T12:00:00Z",
-        ])
-        .arg("--output")
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    succeeded(export_example(format, "2026-11-22T12:00:00Z", &path, &[]));
     path
 }
 
 fn verify(report: &Path, model: &str) -> (i32, String, String) {
-    let output = flowmap()
-        .arg("verify")
-        .arg(report)
-        .arg(model)
-        .output()
-        .unwrap();
-    (
-        output.status.code().unwrap(),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
+    run(&["verify".as_ref(), report.as_os_str(), model.as_ref()])
 }
 
 #[test]
