@@ -182,3 +182,31 @@ fn sarif_names_the_model_relative_to_its_repository_or_by_a_file_uri_outside_one
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("is not inside --srcroot"));
 }
+
+#[test]
+fn the_report_records_the_commit_that_holds_the_model_unchanged() {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .current_dir(common::repo())
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    let Some(head) = git(&["rev-parse", "HEAD"]) else {
+        eprintln!("*** SKIPPED: git is not available or this is not a git checkout ***");
+        return;
+    };
+    let clean = git(&["status", "--porcelain", "--", EXAMPLE]).is_some_and(|s| s.is_empty());
+    let report = String::from_utf8(export(&["--format", "markdown"]).stdout).unwrap();
+    let line = report
+        .lines()
+        .find(|l| l.starts_with("| **Git commit** |"))
+        .expect("the integrity section has a git commit line");
+    if clean {
+        assert!(line.contains(&head), "{line}");
+    } else {
+        assert!(line.contains("not recorded"), "{line}");
+    }
+}
