@@ -17,6 +17,10 @@ use crate::date::Timestamp;
 /// The procedure of every test, as an auditor names it.
 pub const PROCEDURE: &str = "Inspection of the system's design model";
 
+/// [`PROCEDURE`] inside a sentence (a constant: `to_lowercase` would add Unicode tables to the
+/// app's bundle).
+pub const PROCEDURE_IN_SENTENCE: &str = "inspection of the system's design model";
+
 /// The procedure in full: what is inspected and how.
 pub const PROCEDURE_DETAIL: &str = "Inspection of the system's design model: each rule of the \
      catalog reads the attributes the data-flow model declares for its elements (nodes, flows, \
@@ -146,7 +150,8 @@ fn share(part: usize, whole: usize) -> String {
     if whole == 0 {
         return format!("{part} of {whole}");
     }
-    let per_mille = (part as u128 * 1000 + whole as u128 / 2) / whole as u128;
+    let (part64, whole64) = (part as u64, whole as u64);
+    let per_mille = (part64 * 1000 + whole64 / 2) / whole64;
     format!(
         "{part} of {whole} ({}.{} %)",
         per_mille / 10,
@@ -196,6 +201,11 @@ mod tests {
             assert!(!conclusion.wording().contains("satisf"));
             assert!(!conclusion.as_str().contains("satisf"));
         }
+    }
+
+    #[test]
+    fn the_procedure_reads_the_same_inside_a_sentence() {
+        assert_eq!(PROCEDURE.to_lowercase(), PROCEDURE_IN_SENTENCE);
     }
 
     #[test]

@@ -442,21 +442,21 @@ fn objective(control: &ControlResult) -> LocalObjective {
         ),
         parts: [
             Part {
-                id: Some(format!("{oscal_id}_obj")),
+                id: format!("{oscal_id}_obj"),
                 name: "objective",
-                props: None,
-                prose: Some(format!(
+                props: Vec::new(),
+                prose: format!(
                     "Examined in the system's design model, no element in the population of \
                      {} has an exception that is not waived. {}",
                     list(rules.iter().copied()),
                     evidence::WHAT_IT_SHOWS
-                )),
+                ),
             },
             Part {
-                id: None,
+                id: String::new(),
                 name: "assessment",
-                props: Some(vec![prop_in("method", "EXAMINE", OSCAL_NS)]),
-                prose: Some(evidence::PROCEDURE_DETAIL.to_owned()),
+                props: vec![prop_in("method", "EXAMINE", OSCAL_NS)],
+                prose: evidence::PROCEDURE_DETAIL.to_owned(),
             },
         ],
     }
@@ -512,7 +512,7 @@ fn observation(context: &ExportContext, ids: &Ids, tool: &str, run: &RuleRun) ->
         description: format!(
             "Procedure: {}, by rule {} ({}). Population: {} {} Examined {}: passed {}, \
              exceptions {}, waived {}. Conclusion: {}.",
-            evidence::PROCEDURE.to_lowercase(),
+            evidence::PROCEDURE_IN_SENTENCE,
             rule.id,
             rule.summary,
             rule.population,
@@ -656,7 +656,7 @@ fn finding(model: &Model, ids: &Ids, control: &ControlResult) -> OscalFinding {
             "{}: {}, by {}. Tested by {}.",
             control.control,
             control.conclusion.wording(),
-            evidence::PROCEDURE.to_lowercase(),
+            evidence::PROCEDURE_IN_SENTENCE,
             tests.join("; ")
         ),
         props: vec![
@@ -780,13 +780,12 @@ struct LocalObjective {
 
 #[derive(Serialize)]
 struct Part {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<String>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    id: String,
     name: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    props: Option<Vec<Prop>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    prose: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    props: Vec<Prop>,
+    prose: String,
 }
 
 #[derive(Serialize)]

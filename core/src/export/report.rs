@@ -806,14 +806,13 @@ fn description_criteria(model: &Model, report: &Report, analysis: &Analysis) -> 
             )
         }),
     );
-    let mut owners: Vec<&str> = analysis
-        .nodes
-        .iter()
-        .filter_map(|n| n.owner.as_deref())
-        .filter(|o| !o.trim().is_empty())
-        .collect();
-    owners.sort_unstable();
-    owners.dedup();
+    // In the order of the components (by id); no sort, which would add one to the bundle.
+    let mut owners: Vec<&str> = Vec::new();
+    for owner in analysis.nodes.iter().filter_map(|n| n.owner.as_deref()) {
+        if !owner.trim().is_empty() && !owners.contains(&owner) {
+            owners.push(owner);
+        }
+    }
     row(
         "DC3",
         "Components of the system and its boundaries",
@@ -966,7 +965,8 @@ fn layer_controls(layer: usize) -> (&'static str, &'static str) {
 /// them.
 fn subservice_organisations(blocks: &mut Vec<Block>, analysis: &Analysis, day: Date) {
     subsection(blocks, "subservice", "Subservice organisations (DC7)", "Carve-out method: the controls of these organisations are outside this report. Each row lists the types of control the design assumes the organisation operates (complementary subservice organisation controls), as the responsibility matrix implies for hosting providers and as the data they receive implies for vendors; whether they operate is for the organisation's own report to show, listed where one is on file. Providers are named from the components' technology ids.");
-    let mut providers: BTreeMap<String, (Vec<String>, [bool; 6])> = BTreeMap::new();
+    // Providers in the order of their first component (by id): few, so found by a scan.
+    let mut providers: Vec<(String, Vec<String>, [bool; 6])> = Vec::new();
     let mut unknown = Vec::new();
     for node in &analysis.nodes {
         let split = responsibility(node);
@@ -976,14 +976,22 @@ fn subservice_organisations(blocks: &mut Vec<Block>, analysis: &Analysis, day: D
         if !split.contains(&Party::Provider) {
             continue;
         }
-        let entry = providers.entry(provider_of(node)).or_default();
-        entry.0.push(name_or_id(&node.name, &node.id));
+        let provider = provider_of(node);
+        let at = match providers.iter().position(|(p, _, _)| *p == provider) {
+            Some(at) => at,
+            None => {
+                providers.push((provider, Vec::new(), [false; 6]));
+                providers.len() - 1
+            }
+        };
+        let entry = &mut providers[at];
+        entry.1.push(name_or_id(&node.name, &node.id));
         for (layer, party) in split.iter().enumerate() {
-            entry.1[layer] |= *party == Party::Provider;
+            entry.2[layer] |= *party == Party::Provider;
         }
     }
     let mut rows = Vec::new();
-    for (provider, (components, layers)) in &providers {
+    for (provider, components, layers) in &providers {
         let runs: Vec<&str> = (0..LAYERS.len())
             .filter(|l| layers[*l])
             .map(|l| LAYERS[l])

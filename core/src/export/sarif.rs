@@ -524,8 +524,8 @@ struct BaseUri {
 #[serde(rename_all = "camelCase")]
 struct ArtifactLocation<'a> {
     uri: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    uri_base_id: Option<&'static str>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    uri_base_id: &'static str,
     index: usize,
 }
 
@@ -533,7 +533,7 @@ impl<'a> ArtifactLocation<'a> {
     fn of(uri: &'a str, uri_base_id: Option<&'static str>) -> ArtifactLocation<'a> {
         ArtifactLocation {
             uri,
-            uri_base_id,
+            uri_base_id: uri_base_id.unwrap_or(""),
             index: 0,
         }
     }
