@@ -1,12 +1,15 @@
 //! The Export menu: every format of the core's exporters as a download, plus a PNG of the
 //! diagram rendered in the browser. The exporters are the same functions `flowmap export`
-//! runs; only the timestamp (the browser clock) and the file name come from here.
+//! runs, in the on-demand worker (`crate::jobs`); only the timestamp (the browser clock) and
+//! the file name come from here.
 
-use flowmap_core::export::{export, ExportContext, Format};
-use flowmap_core::{check, CheckOptions, Model, Timestamp};
+use flowmap_core::export::Format;
+use flowmap_core::{Model, Timestamp};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use crate::editor::EditorState;
+use crate::jobs::{self, Request, Response};
 use crate::platform;
 
 /// What the menu offers: a core format, or the diagram as PNG.
@@ -61,50 +64,59 @@ pub fn file_name(model: &Model, extension: &str) -> String {
     format!("{stem}.{extension}")
 }
 
-/// Writes one format of the model as the CLI would, stamped with `timestamp`.
-pub fn render(model: &Model, format: Format, timestamp: Timestamp) -> String {
-    let options = CheckOptions {
-        today: Some(timestamp.date()),
-        ..Default::default()
-    };
-    let report = check(model, &options);
-    let source = flowmap_core::to_file_json(model);
-    let source_path = crate::session::file_name(model);
-    let context = ExportContext {
-        source: Some(&source),
-        source_path: &source_path,
-        ..ExportContext::new(model, &report, timestamp)
-    };
-    export(format, &context)
-}
-
 /// The toolbar's Export button and its menu.
 #[component]
 pub fn ExportMenu() -> impl IntoView {
     let editor = expect_context::<EditorState>();
     let open = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
     let run = move |choice: Choice| {
         open.set(false);
+        problem.set(None);
         let model = editor.model_untracked();
         let timestamp = Timestamp::from_unix_seconds((platform::now_ms() / 1000.0).floor() as i64);
-        let result = match choice {
-            Choice::Format(format) => platform::download_text(
-                &file_name(&model, format.extension()),
-                &render(&model, format, timestamp),
-                format.media_type(),
-            ),
-            Choice::Png => platform::download_svg_as_png(
-                &file_name(&model, "png"),
-                &render(&model, Format::Svg, timestamp),
-            ),
+        let format = match choice {
+            Choice::Format(format) => format,
+            Choice::Png => Format::Svg,
         };
-        problem.set(result.err());
+        let request = Request::Export {
+            format: format.name().to_owned(),
+            model_json: flowmap_core::to_file_json(&model),
+            source_path: crate::session::file_name(&model),
+            timestamp: timestamp.to_string(),
+        };
+        busy.set(true);
+        spawn_local(async move {
+            let answer = jobs::ask(request).await;
+            busy.try_set(false);
+            let result = match (answer, choice) {
+                (Response::Export { text }, Choice::Png) => {
+                    platform::download_svg_as_png(&file_name(&model, "png"), &text)
+                }
+                (Response::Export { text }, Choice::Format(format)) => platform::download_text(
+                    &file_name(&model, format.extension()),
+                    &text,
+                    format.media_type(),
+                ),
+                (Response::Failed(failure), _) => Err(failure
+                    .problems
+                    .iter()
+                    .map(|p| match p.location() {
+                        Some(at) => format!("{at}: {}", p.message),
+                        None => p.message.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")),
+            };
+            problem.try_set(result.err());
+        });
     };
     view! {
         <div class="export-menu">
             <button type="button" class="tool" data-action="export" title="Export the diagram, findings or audit evidence"
                 aria-haspopup="menu" aria-expanded=move || open.get().to_string()
+                aria-busy=move || busy.get().to_string()
                 on:click=move |_| open.update(|o| *o = !*o)>"Export ▾"</button>
             <Show when=move || open.get()>
                 <ul class="export-list" role="menu">
@@ -143,16 +155,8 @@ mod tests {
     }
 
     #[test]
-    fn exports_match_the_cli_for_the_same_timestamp() {
+    fn file_names_follow_the_model() {
         let model = flowmap_core::load_str(crate::session::EXAMPLE).unwrap();
-        let at = Timestamp::parse("2026-11-22T12:00:00Z").unwrap();
-        let sarif = render(&model, Format::Sarif, at);
-        assert_eq!(sarif, render(&model, Format::Sarif, at), "deterministic");
-        assert!(sarif.contains("\"version\": \"2.1.0\""));
-        assert!(
-            render(&model, Format::Svg, at).starts_with("<svg")
-                || render(&model, Format::Svg, at).starts_with("<?xml")
-        );
         assert_eq!(file_name(&model, "sarif"), "serverless-shop.sarif");
     }
 }

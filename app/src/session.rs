@@ -9,6 +9,7 @@ use std::sync::{Arc, OnceLock};
 use flowmap_core::edit::Settings;
 use flowmap_core::{CheckOptions, Date, Finding, LoadErrors, Model, Report, Severity, Waiver};
 use rustc_hash::FxBuildHasher;
+use serde::{Deserialize, Serialize};
 
 /// The worked example, embedded at compile time so "Load example" needs no request.
 pub const EXAMPLE: &str = include_str!("../../examples/serverless-shop.flowmap.json");
@@ -231,14 +232,14 @@ pub fn group_controls<S: AsRef<str>>(controls: &[S]) -> Vec<ControlGroup> {
 }
 
 /// A load that failed, with every located problem the loader reported.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {
     pub source: String,
     pub problems: Vec<Problem>,
 }
 
 /// One problem; `line` and `column` are 1-based, 0 when unknown.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     pub line: usize,
     pub column: usize,
@@ -254,7 +255,8 @@ impl Problem {
 }
 
 impl Failure {
-    fn from_load_errors(source: &str, errors: &LoadErrors) -> Self {
+    /// The loader's located errors for a file named `source`.
+    pub fn of_load(source: &str, errors: &LoadErrors) -> Self {
         Failure {
             source: source.to_owned(),
             problems: errors
@@ -283,7 +285,7 @@ impl Failure {
 pub fn load(source: &str, bytes: &[u8]) -> Result<Model, Failure> {
     flowmap_core::load(bytes)
         .map(crate::editor::with_layout)
-        .map_err(|errors| Failure::from_load_errors(source, &errors))
+        .map_err(|errors| Failure::of_load(source, &errors))
 }
 
 /// A failure for a file that could not even be read (no located errors to show).

@@ -95,9 +95,64 @@ fn swap<T>(before: &mut Option<T>, after: &mut Option<T>) {
     std::mem::swap(before, after);
 }
 
+/// The ids of the records a diff touches: what an editor must redraw after it. A node whose
+/// position changed is in `nodes`, a boundary whose frame changed in `boundaries`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Touched {
+    pub nodes: Vec<String>,
+    pub flows: Vec<String>,
+    pub boundaries: Vec<String>,
+    /// The model-wide record (name, classes, rules, waivers, narratives) changed.
+    pub settings: bool,
+    /// A node, flow or boundary was added or removed.
+    pub added_or_removed: bool,
+}
+
+impl Touched {
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+            && self.flows.is_empty()
+            && self.boundaries.is_empty()
+            && !self.settings
+    }
+}
+
 impl Diff {
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
+    }
+
+    /// The ids this diff touches (each once, in the order of the diff).
+    pub fn touched(&self) -> Touched {
+        let mut touched = Touched::default();
+        let push = |list: &mut Vec<String>, id: &str| {
+            if !list.iter().any(|x| x == id) {
+                list.push(id.to_owned());
+            }
+        };
+        for change in &self.changes {
+            match change {
+                Change::Node { before, after } => {
+                    touched.added_or_removed |= before.is_none() || after.is_none();
+                    let id = before.as_ref().or(after.as_ref()).map(|(_, n)| &n.id);
+                    push(&mut touched.nodes, id.map_or("", String::as_str));
+                }
+                Change::Flow { before, after } => {
+                    touched.added_or_removed |= before.is_none() || after.is_none();
+                    let id = before.as_ref().or(after.as_ref()).map(|(_, f)| &f.id);
+                    push(&mut touched.flows, id.map_or("", String::as_str));
+                }
+                Change::Boundary { before, after } => {
+                    touched.added_or_removed |= before.is_none() || after.is_none();
+                    let id = before.as_ref().or(after.as_ref()).map(|(_, b)| &b.id);
+                    push(&mut touched.boundaries, id.map_or("", String::as_str));
+                }
+                Change::NodeLayout { id, .. } => push(&mut touched.nodes, id),
+                Change::BoundaryLayout { id, .. } => push(&mut touched.boundaries, id),
+                Change::Settings { .. } => touched.settings = true,
+            }
+        }
+        touched
     }
 
     /// True when the diff moves or resizes things and changes nothing else: what a check reads
@@ -389,6 +444,8 @@ pub struct History {
     gesture: Option<Diff>,
     /// Whether the last step applied (commit, undo or redo) changed only the layout.
     last_layout_only: bool,
+    /// What the last step applied touched.
+    last_touched: Touched,
 }
 
 /// How many steps are kept.
@@ -404,6 +461,7 @@ impl History {
         }
         *model = edited;
         self.last_layout_only = diff.layout_only();
+        self.last_touched = diff.touched();
         self.record(diff);
         true
     }
@@ -452,6 +510,7 @@ impl History {
         };
         diff.reversed().apply(model);
         self.last_layout_only = diff.layout_only();
+        self.last_touched = diff.touched();
         self.redo.push(diff);
         true
     }
@@ -463,6 +522,7 @@ impl History {
         };
         diff.apply(model);
         self.last_layout_only = diff.layout_only();
+        self.last_touched = diff.touched();
         self.undo.push(diff);
         true
     }
@@ -471,6 +531,11 @@ impl History {
     /// changed nothing else, so that findings computed before it still hold.
     pub fn last_layout_only(&self) -> bool {
         self.last_layout_only
+    }
+
+    /// The ids the last step applied (commit, undo or redo) touched: what to redraw.
+    pub fn last_touched(&self) -> &Touched {
+        &self.last_touched
     }
 }
 
@@ -545,16 +610,22 @@ pub mod ops {
 
     /// Adds a node of a kind centred on a point, inside the boundary under that point.
     pub fn add_node(model: &Model, kind: NodeKind, centre_at: Point) -> (Model, String) {
-        let mut next = model.clone();
-        let name = default_name(kind);
-        let id = fresh_id(model, kind.as_str());
+        let node = Node::new(fresh_id(model, kind.as_str()), default_name(kind), kind);
         let at = Point {
             x: centre_at.x - NODE_WIDTH / 2.0,
             y: centre_at.y - NODE_HEIGHT / 2.0,
         };
+        add_node_at(model, node, at)
+    }
+
+    /// Adds a node (with a fresh id) whose box has its top-left corner at `at`, inside the
+    /// boundary under the box's centre.
+    fn add_node_at(model: &Model, node: Node, at: Point) -> (Model, String) {
+        let mut next = model.clone();
+        let id = node.id.clone();
         next.nodes.push(Node {
-            boundary: boundary_at(model, centre_at),
-            ..Node::new(id.clone(), name, kind)
+            boundary: boundary_at(model, centre(at)),
+            ..node
         });
         next.layout.nodes.insert(id.clone(), at);
         (next, id)
@@ -798,6 +869,25 @@ pub mod ops {
         pub boundary_layout: BTreeMap<String, Rect>,
     }
 
+    impl Clipboard {
+        /// Moves what the clipboard holds by a step, so that each paste lands beside the
+        /// previous one instead of on top of it.
+        pub fn advance(&mut self, dx: f64, dy: f64) {
+            for p in self.node_layout.values_mut() {
+                p.x += dx;
+                p.y += dy;
+            }
+            for r in self.boundary_layout.values_mut() {
+                r.x += dx;
+                r.y += dy;
+            }
+        }
+
+        pub fn is_empty(&self) -> bool {
+            self.nodes.is_empty() && self.boundaries.is_empty()
+        }
+    }
+
     /// Copies the selected elements (flows only when both ends are copied; boundaries with
     /// their nested boundaries and members).
     pub fn copy(model: &Model, ids: &[String]) -> Clipboard {
@@ -950,6 +1040,163 @@ pub mod ops {
         let at = next.boundaries.iter().position(|b| b.id == boundary.id)?;
         next.boundaries[at] = boundary;
         Some(next)
+    }
+
+    /// What moves with a selection, as [`move_by`] moves it: the selected nodes, the selected
+    /// boundaries with their nested boundaries, and the members of every moved boundary.
+    pub fn moving_set(model: &Model, ids: &[String]) -> HashSet<String> {
+        let mut moved: HashSet<String> = HashSet::new();
+        let mut boundaries: HashSet<String> = HashSet::new();
+        for id in ids {
+            if model.node(id).is_some() {
+                moved.insert(id.clone());
+            } else if model.boundary(id).is_some() {
+                boundaries.extend(descendants(model, id));
+            }
+        }
+        for node in &model.nodes {
+            if node
+                .boundary
+                .as_ref()
+                .is_some_and(|b| boundaries.contains(b))
+            {
+                moved.insert(node.id.clone());
+            }
+        }
+        moved.extend(boundaries);
+        moved
+    }
+
+    /// Renames a node, flow or boundary. A node or boundary keeps its name when given none (a
+    /// flow may have no name). None when nothing changes.
+    pub fn rename(model: &Model, id: &str, name: &str) -> Option<Model> {
+        let name = name.trim();
+        if let Some(n) = model.node(id) {
+            if name.is_empty() || n.name == name {
+                return None;
+            }
+            update_node(
+                model,
+                Node {
+                    name: name.to_owned(),
+                    ..n.clone()
+                },
+            )
+        } else if let Some(b) = model.boundary(id) {
+            if name.is_empty() || b.name == name {
+                return None;
+            }
+            update_boundary(
+                model,
+                Boundary {
+                    name: name.to_owned(),
+                    ..b.clone()
+                },
+            )
+        } else {
+            let f = model.flow(id)?;
+            if f.name == name {
+                return None;
+            }
+            update_flow(
+                model,
+                Flow {
+                    name: name.to_owned(),
+                    ..f.clone()
+                },
+            )
+        }
+    }
+
+    /// Adds a waiver (accepted risk), replacing an earlier one for the same rule and subject.
+    /// The error is a sentence for the form: a waiver names why and who approved it.
+    pub fn waive(model: &Model, waiver: Waiver) -> Result<Model, String> {
+        if waiver.reason.trim().is_empty() {
+            return Err("Give a reason for accepting the risk.".into());
+        }
+        if waiver.approved_by.trim().is_empty() {
+            return Err("Name who approved the waiver.".into());
+        }
+        let waiver = Waiver {
+            reason: waiver.reason.trim().to_owned(),
+            approved_by: waiver.approved_by.trim().to_owned(),
+            ..waiver
+        };
+        let mut next = model.clone();
+        next.waivers
+            .retain(|w| !(w.rule == waiver.rule && w.subject == waiver.subject));
+        next.waivers.push(waiver);
+        Ok(next)
+    }
+
+    /// Rounds a coordinate to a grid (`None`: no snapping).
+    pub fn snap(value: f64, grid: Option<f64>) -> f64 {
+        match grid {
+            Some(step) if step > 0.0 => (value / step).round() * step,
+            _ => value,
+        }
+    }
+
+    /// What the palette places.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Placeable {
+        /// A plain node of a kind.
+        Node(NodeKind),
+        /// A node of a known technology: kind, name, technology, hosting and role set.
+        Technology(&'static crate::technology::Technology),
+        /// A boundary frame (a network, which the inspector changes).
+        Boundary,
+    }
+
+    /// The size of a new boundary frame.
+    pub const NEW_BOUNDARY: (f64, f64) = (320.0, 224.0);
+
+    /// Places an item centred on a point, its corner snapped to `grid`, inside the boundary
+    /// under it. Returns the edited model and the new id.
+    pub fn place(model: &Model, item: Placeable, at: Point, grid: Option<f64>) -> (Model, String) {
+        let kind = match item {
+            Placeable::Node(kind) => kind,
+            Placeable::Technology(t) => t.kind,
+            Placeable::Boundary => {
+                let (w, h) = NEW_BOUNDARY;
+                let rect = Rect {
+                    x: snap(at.x - w / 2.0, grid),
+                    y: snap(at.y - h / 2.0, grid),
+                    w,
+                    h,
+                };
+                return add_boundary(model, BoundaryKind::Network, rect);
+            }
+        };
+        let (w, h) = crate::diagram::node_size(kind);
+        let corner = Point {
+            x: snap(at.x - w / 2.0, grid),
+            y: snap(at.y - h / 2.0, grid),
+        };
+        let node = match item {
+            Placeable::Technology(t) => t.node(fresh_id(model, t.id)),
+            _ => Node::new(fresh_id(model, kind.as_str()), default_name(kind), kind),
+        };
+        add_node_at(model, node, corner)
+    }
+
+    /// Connect-and-create: a new node placed at a point and a flow to it from `from`, in one
+    /// step (dragging from a node's handle onto empty canvas). Returns the model, the node's
+    /// id and the flow's id; None when `from` is not a node.
+    pub fn add_connected_node(
+        model: &Model,
+        from: &str,
+        item: Placeable,
+        at: Point,
+        grid: Option<f64>,
+    ) -> Option<(Model, String, String)> {
+        model.node(from)?;
+        if item == Placeable::Boundary {
+            return None;
+        }
+        let (placed, node) = place(model, item, at, grid);
+        let (next, flow) = add_flow(&placed, from, &node)?;
+        Some((next, node, flow))
     }
 
     /// Lays the whole diagram out afresh (membership unchanged); undoable like any edit.
@@ -1209,5 +1456,178 @@ mod tests {
         assert_eq!(model.name, "Renamed");
         history.undo(&mut model);
         assert_eq!(model, original);
+    }
+
+    #[test]
+    fn moving_a_boundary_moves_its_members_and_nested_frames() {
+        let model = example();
+        let set = moving_set(&model, &["aws-prod".to_owned()]);
+        assert!(set.contains("vpc") && set.contains("orders-db") && set.contains("api"));
+        assert!(!set.contains("customer"));
+        let moved = move_by(&model, &["aws-prod".to_owned()], 16.0, 0.0);
+        for id in &set {
+            let before = model.layout.nodes.get(id).map(|p| p.x);
+            let after = moved.layout.nodes.get(id).map(|p| p.x);
+            assert_eq!(
+                after,
+                before.map(|x| x + 16.0),
+                "{id} moves as the set says"
+            );
+        }
+    }
+
+    #[test]
+    fn renaming_keeps_a_node_named_and_changes_only_the_name() {
+        let model = example();
+        assert!(
+            rename(&model, "api", "   ").is_none(),
+            "a node keeps its name"
+        );
+        assert!(rename(&model, "api", &model.node("api").unwrap().name).is_none());
+        let renamed = rename(&model, "api", "  Edge API ").unwrap();
+        assert_eq!(renamed.node("api").unwrap().name, "Edge API");
+        assert_eq!(Diff::between(&model, &renamed).changes.len(), 1);
+        let flow = &model.flows[0].id;
+        assert_eq!(
+            rename(&model, flow, "").unwrap().flow(flow).unwrap().name,
+            ""
+        );
+        assert!(rename(&model, "nowhere", "x").is_none());
+    }
+
+    #[test]
+    fn a_waiver_needs_a_reason_and_an_approver_and_replaces_its_predecessor() {
+        let model = example();
+        let waiver = |reason: &str, by: &str| Waiver {
+            rule: "LOG-002".into(),
+            subject: "checkout".into(),
+            reason: reason.into(),
+            approved_by: by.into(),
+            expires: crate::Date::parse("2030-01-31").unwrap(),
+        };
+        assert!(waive(&model, waiver(" ", "CISO")).is_err());
+        assert!(waive(&model, waiver("Edge logs", "")).is_err());
+        let once = waive(&model, waiver(" Edge logs ", "CISO")).unwrap();
+        let twice = waive(&once, waiver("Still edge logs", "CTO")).unwrap();
+        let mine: Vec<&Waiver> = twice
+            .waivers
+            .iter()
+            .filter(|w| w.rule == "LOG-002" && w.subject == "checkout")
+            .collect();
+        assert_eq!(mine.len(), 1);
+        assert_eq!(
+            (mine[0].reason.as_str(), mine[0].approved_by.as_str()),
+            ("Still edge logs", "CTO")
+        );
+        assert_eq!(once.waivers.last().unwrap().reason, "Edge logs");
+    }
+
+    #[test]
+    fn placing_snaps_and_a_technology_sets_what_it_is() {
+        let model = example();
+        let lambda = crate::technology::find("aws-lambda").unwrap();
+        let inside_vpc = Point { x: 680.0, y: 330.0 };
+        let (next, id) = place(
+            &model,
+            Placeable::Technology(lambda),
+            inside_vpc,
+            Some(16.0),
+        );
+        assert_eq!(id, "aws-lambda");
+        let node = next.node(&id).unwrap();
+        assert_eq!(
+            (
+                node.kind,
+                node.hosting,
+                node.technology.as_deref(),
+                node.name.as_str()
+            ),
+            (
+                NodeKind::Service,
+                Some(crate::Hosting::Serverless),
+                Some("aws-lambda"),
+                "AWS Lambda"
+            )
+        );
+        assert_eq!(node.boundary.as_deref(), Some("vpc"));
+        let at = next.layout.nodes[&id];
+        assert_eq!((at.x % 16.0, at.y % 16.0), (0.0, 0.0), "snapped");
+        let (again, second) = place(&next, Placeable::Technology(lambda), inside_vpc, None);
+        assert_eq!(second, "aws-lambda-2");
+        crate::load_str(&crate::to_file_json(&again)).expect("valid");
+        let (framed, frame) = place(&model, Placeable::Boundary, inside_vpc, Some(16.0));
+        assert_eq!(framed.layout.boundaries[&frame].w, NEW_BOUNDARY.0);
+        let (plain, store) = place(&model, Placeable::Node(NodeKind::Store), inside_vpc, None);
+        assert_eq!(plain.node(&store).unwrap().name, "Store");
+    }
+
+    #[test]
+    fn connect_and_create_is_one_step() {
+        let original = example();
+        let mut model = original.clone();
+        let mut history = History::default();
+        let (next, node, flow) = add_connected_node(
+            &model,
+            "api",
+            Placeable::Node(NodeKind::Service),
+            Point {
+                x: 3000.0,
+                y: 3000.0,
+            },
+            Some(16.0),
+        )
+        .unwrap();
+        assert!(history.commit(&mut model, next));
+        let f = model.flow(&flow).unwrap();
+        assert_eq!((f.from.as_str(), f.to.as_str()), ("api", node.as_str()));
+        assert!(model.node(&node).unwrap().boundary.is_none());
+        assert!(history.undo(&mut model));
+        assert_eq!(model, original);
+        assert!(add_connected_node(
+            &model,
+            "nowhere",
+            Placeable::Node(NodeKind::Store),
+            Point { x: 0.0, y: 0.0 },
+            None
+        )
+        .is_none());
+    }
+
+    #[test]
+    fn each_paste_lands_a_step_further() {
+        let model = example();
+        let mut clip = copy(&model, &["api".to_owned()]);
+        let (first, a) = paste(&model, &clip, 0.0, 0.0);
+        clip.advance(32.0, 32.0);
+        let (second, b) = paste(&first, &clip, 0.0, 0.0);
+        let (pa, pb) = (first.layout.nodes[&a[0]], second.layout.nodes[&b[0]]);
+        assert_eq!((pb.x - pa.x, pb.y - pa.y), (32.0, 32.0));
+        assert!(!clip.is_empty() && Clipboard::default().is_empty());
+    }
+
+    #[test]
+    fn history_knows_what_each_step_touched() {
+        let mut model = example();
+        let mut history = History::default();
+        let next = move_by(&model, &["api".to_owned()], 16.0, 0.0);
+        history.commit(&mut model, next);
+        assert_eq!(history.last_touched().nodes, ["api"]);
+        assert!(!history.last_touched().added_or_removed);
+        let next = delete(&model, &["checkout-fn".to_owned()]);
+        history.commit(&mut model, next);
+        let touched = history.last_touched().clone();
+        assert!(touched.added_or_removed && touched.nodes == ["checkout-fn"]);
+        assert!(touched.flows.len() >= 2, "its flows go with it");
+        history.undo(&mut model);
+        assert_eq!(
+            history.last_touched(),
+            &touched,
+            "undo touches the same records"
+        );
+        let mut settings = Settings::of(&model);
+        settings.name = "Renamed".into();
+        let next = update_settings(&model, settings);
+        history.commit(&mut model, next);
+        assert!(history.last_touched().settings && history.last_touched().nodes.is_empty());
     }
 }

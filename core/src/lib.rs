@@ -23,6 +23,7 @@ pub mod model;
 pub mod rules;
 pub mod schema;
 pub mod taxonomy;
+pub mod technology;
 
 pub use canonical::{canonical_json, model_sha256, to_file_json};
 pub use check::{check, CheckOptions, Report, RuleRun};

@@ -21,6 +21,7 @@ export const ARTIFACTS = join(ROOT, "tests", "e2e", "artifacts");
 export const DEPLOY_CSP = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "connect-src 'self'",

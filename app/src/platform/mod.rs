@@ -1,6 +1,8 @@
 //! Every direct use of the browser (web-sys, js-sys) lives here, behind small functions, so the
 //! rest of the app is plain Rust and Leptos.
 
+pub mod worker;
+
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DragEvent, Event, File, HtmlInputElement};
