@@ -1,4 +1,8 @@
 //! The findings document (`flowmap check --format json`), `flowmap-findings/1`.
+//!
+//! Against a baseline (`flowmap check --baseline OLD`), each finding also carries its
+//! `baseline_state` (`new`, `updated`, `unchanged`) and a `baseline` section names the earlier
+//! model and lists the findings it had that are gone (`absent`).
 
 use std::collections::BTreeMap;
 
@@ -7,6 +11,7 @@ use serde::Serialize;
 use crate::canonical::model_sha256;
 use crate::check::Report;
 use crate::date::Timestamp;
+use crate::diff::{BaselineState, FindingChanges};
 use crate::finding::{Finding, Severity, Summary};
 use crate::model::Model;
 use crate::rules::RULES_VERSION;
@@ -19,8 +24,49 @@ struct Document<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     generated: Option<String>,
     configuration: Configuration,
-    findings: &'a [Finding],
+    findings: Findings<'a>,
     summary: Summary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<Baseline<'a>>,
+}
+
+/// The findings, each with its baseline state when there is a baseline.
+struct Findings<'a> {
+    findings: &'a [Finding],
+    states: Option<Vec<BaselineState>>,
+}
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Stated<'a> {
+            #[serde(flatten)]
+            finding: &'a Finding,
+            baseline_state: BaselineState,
+        }
+        match &self.states {
+            None => self.findings.serialize(serializer),
+            Some(states) => {
+                serializer.collect_seq(self.findings.iter().zip(states).map(|(finding, state)| {
+                    Stated {
+                        finding,
+                        baseline_state: *state,
+                    }
+                }))
+            }
+        }
+    }
+}
+
+/// The earlier version findings were compared with.
+#[derive(Serialize)]
+struct Baseline<'a> {
+    model: ModelRef<'a>,
+    new: usize,
+    updated: usize,
+    unchanged: usize,
+    /// Findings of the baseline that the model no longer has.
+    absent: &'a [Finding],
 }
 
 /// The model a document is about: its name and the SHA-256 of its canonical form.
@@ -71,15 +117,31 @@ struct Configuration {
 
 /// The findings document as pretty JSON with a trailing newline.
 pub fn findings_json(model: &Model, report: &Report) -> String {
-    document(model, report, None)
+    document(model, report, None, None)
+}
+
+/// The findings document of a check against a baseline: `baseline` is the earlier version,
+/// `changes` its findings matched with the report's ([`FindingChanges::between`]).
+pub fn findings_json_with_baseline(
+    model: &Model,
+    report: &Report,
+    baseline: &Model,
+    changes: &FindingChanges,
+) -> String {
+    document(model, report, None, Some((baseline, changes)))
 }
 
 /// The findings document stamped with the time it was produced (for evidence).
 pub fn findings_json_at(model: &Model, report: &Report, generated: Timestamp) -> String {
-    document(model, report, Some(generated))
+    document(model, report, Some(generated), None)
 }
 
-fn document(model: &Model, report: &Report, generated: Option<Timestamp>) -> String {
+fn document(
+    model: &Model,
+    report: &Report,
+    generated: Option<Timestamp>,
+    baseline: Option<(&Model, &FindingChanges)>,
+) -> String {
     let document = Document {
         format: "flowmap-findings/1",
         model: ModelRef::of(model),
@@ -95,8 +157,18 @@ fn document(model: &Model, report: &Report, generated: Option<Timestamp>) -> Str
                 .filter_map(|r| r.severity_override.map(|s| (r.rule.id, s)))
                 .collect(),
         },
-        findings: &report.findings,
+        findings: Findings {
+            findings: &report.findings,
+            states: baseline.map(|(_, changes)| changes.states(&report.findings)),
+        },
         summary: report.summary,
+        baseline: baseline.map(|(model, changes)| Baseline {
+            model: ModelRef::of(model),
+            new: changes.introduced.len(),
+            updated: changes.updated.len(),
+            unchanged: changes.unchanged.len(),
+            absent: &changes.resolved,
+        }),
     };
     let mut text = serde_json::to_string_pretty(&document).expect("findings always serialize");
     text.push('\n');
