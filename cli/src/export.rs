@@ -37,7 +37,7 @@ fn format_parser() -> impl TypedValueParser<Value = Format> {
         .map(|name| Format::parse(&name).expect("clap accepts only the names of formats"))
 }
 
-fn parse_timestamp(text: &str) -> Result<Timestamp, String> {
+pub(crate) fn parse_timestamp(text: &str) -> Result<Timestamp, String> {
     Timestamp::parse(text)
 }
 
@@ -46,7 +46,7 @@ fn parse_date(text: &str) -> Result<Date, String> {
 }
 
 /// The current UTC time, from the system clock (the core never reads it).
-fn now() -> Timestamp {
+pub(crate) fn now() -> Timestamp {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
@@ -54,7 +54,7 @@ fn now() -> Timestamp {
 }
 
 /// The model path as SARIF and evidence name it: as given, with `/` separators.
-fn source_path(model: &Path) -> String {
+pub(crate) fn source_path(model: &Path) -> String {
     model.to_string_lossy().replace('\\', "/")
 }
 
