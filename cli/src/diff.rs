@@ -224,12 +224,16 @@ pub fn run(args: &DiffArgs) -> Result<ExitCode, String> {
     })
 }
 
-/// Data (JSON, Markdown, SARIF) on plain standard output: byte-exact, never recoloured.
+/// Data (JSON, Markdown, SARIF) on plain standard output: byte-exact, never recoloured. A
+/// reader that stops early (`| head`) ends the output quietly.
 pub fn write_data(text: &str) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(|e| format!("cannot write output: {e}"))
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write output: {e}"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Where a version's elements are in its file, for `--> file:line:col`.

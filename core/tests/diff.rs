@@ -727,3 +727,20 @@ fn the_committed_example_comment_is_current() {
         "{DOC} is stale: run UPDATE_GENERATED=1 cargo test -p flowmap-core --test diff"
     );
 }
+
+#[test]
+fn a_boundary_renamed_alone_is_drawn_as_an_empty_frame() {
+    let (old, new, diff) = diff_of(|m| {
+        m.boundaries
+            .iter_mut()
+            .find(|b| b.id == "datadog")
+            .unwrap()
+            .name = "Datadog (EU)".into();
+    });
+    let text = comment(&old, &new, &diff, &CommentOptions::default());
+    assert!(
+        text.contains("subgraph b0 [\"~ Datadog (EU)\"]\n  end\n"),
+        "{text}"
+    );
+    snapshot("markdown-boundary-renamed", &text);
+}

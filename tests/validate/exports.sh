@@ -3,7 +3,7 @@
 #
 # Exports SARIF and OSCAL for the example model, every rule fixture
 # (tests/fixtures/rules/*.flowmap.json) and the hostile-strings fixture at a fixed timestamp,
-# then runs:
+# and SARIF against a baseline (`flowmap diff`, `flowmap check --baseline`), then runs:
 #   1. JSON Schema validation (Python jsonschema, the Draft each schema declares: SARIF 2.1.0 is
 #      Draft 4, OSCAL 1.0.6 assessment results Draft 7) against the schemas in
 #      $FLOWMAP_SCHEMAS (default: ../shared/schemas beside the repository);
@@ -128,6 +128,19 @@ for model in "${models[@]}"; do
     -o "$OUT/trestle/assessment-results/$name/assessment-results.json")
 done
 note "${#models[@]} models"
+# Against a baseline: results carry baselineState (new, unchanged, updated) and the baseline's
+# findings that are gone follow as absent results. `flowmap diff` of the example change, the
+# same through `check --baseline`, and the example against the hostile model (every finding
+# new or absent, hostile text in every message).
+change="tests/fixtures/diff/serverless-shop-change.flowmap.json"
+(cd "$ROOT" && "$FLOWMAP" diff examples/serverless-shop.flowmap.json "$change" --format sarif \
+  --timestamp "$TIMESTAMP" --fail-on never >"$OUT/sarif/diff-example.sarif")
+(cd "$ROOT" && "$FLOWMAP" check "$change" --baseline examples/serverless-shop.flowmap.json \
+  --format sarif --timestamp "$TIMESTAMP" --fail-on never >"$OUT/sarif/baseline-example.sarif")
+(cd "$ROOT" && "$FLOWMAP" diff examples/serverless-shop.flowmap.json \
+  tests/fixtures/hostile.flowmap.json --format sarif --timestamp "$TIMESTAMP" --fail-on never \
+  >"$OUT/sarif/diff-hostile.sarif")
+note "3 SARIF logs against a baseline"
 done_step
 
 failed=0
