@@ -20,7 +20,7 @@ use flowmap_core::diff::{
     compare_checked, describe, diff_json, ChangeKind, ElementChange, ElementKind, JsonOptions,
     ModelDiff,
 };
-use flowmap_core::export::sarif::sarif_with_baseline;
+use flowmap_core::export::sarif::{sarif_with_baseline, Absent};
 use flowmap_core::export::ExportContext;
 use flowmap_core::{check, load, CheckOptions, Date, Finding, Locator, Model, Pointers, Timestamp};
 
@@ -213,7 +213,12 @@ pub fn run(args: &DiffArgs) -> Result<ExitCode, String> {
                 source_path: &new.source_path,
                 timestamp,
             };
-            write_data(&sarif_with_baseline(&context, &old.model, &diff.findings))?
+            write_data(&sarif_with_baseline(
+                &context,
+                &old.model,
+                &diff.findings,
+                Absent::Listed,
+            ))?
         }
     }
     let failing = threshold.map_or(0, |t| diff.findings.newly_failing(t).len());

@@ -274,6 +274,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
                     &context,
                     &version.model,
                     changes,
+                    flowmap_core::export::sarif::Absent::Omitted,
                 ),
             })?;
             ExitCode::SUCCESS

@@ -546,8 +546,13 @@ fn sarif_against_a_baseline_marks_every_result() {
         source_path: CHANGE,
         timestamp: TIMESTAMP.parse().unwrap(),
     };
-    let log: Value =
-        serde_json::from_str(&sarif::sarif_with_baseline(&context, &old, &diff.findings)).unwrap();
+    let log: Value = serde_json::from_str(&sarif::sarif_with_baseline(
+        &context,
+        &old,
+        &diff.findings,
+        sarif::Absent::Listed,
+    ))
+    .unwrap();
     let run = &log["runs"][0];
     let results = run["results"].as_array().unwrap();
     assert_eq!(
@@ -576,6 +581,20 @@ fn sarif_against_a_baseline_marks_every_result() {
         run["properties"]["baselineModelSha256"].as_str().unwrap()
     ));
     snapshot("sarif-example", &lines);
+    // A check's log (for upload) is the same without the absent results.
+    let omitted: Value = serde_json::from_str(&sarif::sarif_with_baseline(
+        &context,
+        &old,
+        &diff.findings,
+        sarif::Absent::Omitted,
+    ))
+    .unwrap();
+    let mut listed = log.clone();
+    listed["runs"][0]["results"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|r| r["baselineState"] != "absent");
+    assert_eq!(omitted, listed);
     // Without a baseline, no result carries a state.
     let plain: Value = serde_json::from_str(&sarif::sarif(&context)).unwrap();
     assert!(plain["runs"][0]["results"]

@@ -15,9 +15,11 @@
 //!
 //! Against a baseline (an earlier version of the model, [`sarif_with_baseline`]), each result
 //! carries its `baselineState`: `new`, `unchanged` or `updated` (same fingerprint, other
-//! severity, message or waiver), and the findings of the baseline that are gone follow as
-//! `absent` results, located at their subject in the current file where it still exists (else
-//! at the document) and without code flows (their paths ran through the old version).
+//! severity, message or waiver). A diff's log ([`Absent::Listed`]) also lists the findings of
+//! the baseline that are gone as `absent` results, located at their subject in the current file
+//! where it still exists (else at the document) and without code flows (their paths ran through
+//! the old version). A check's log leaves them out: it is uploaded to code scanning, which does
+//! not document `baselineState` and would read an absent result as an open alert.
 //!
 //! serde_json escapes every string, so model text (names, messages, waiver reasons) cannot break
 //! the document.
@@ -61,6 +63,15 @@ pub fn sarif(context: &ExportContext) -> String {
     log(context, None)
 }
 
+/// Whether a log against a baseline lists the baseline's findings that are gone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Absent {
+    /// As `absent` results (`flowmap diff`: the whole change).
+    Listed,
+    /// Not at all (`flowmap check --baseline`: the checked model's findings, for upload).
+    Omitted,
+}
+
 /// The SARIF log of `context`'s model checked against a baseline: `baseline` is the earlier
 /// version and `changes` its findings matched with the context's report
 /// ([`FindingChanges::between`]). Pretty JSON with a trailing newline.
@@ -68,13 +79,14 @@ pub fn sarif_with_baseline(
     context: &ExportContext,
     baseline: &crate::model::Model,
     changes: &FindingChanges,
+    absent: Absent,
 ) -> String {
-    log(context, Some((baseline, changes)))
+    log(context, Some((baseline, changes, absent)))
 }
 
 fn log(
     context: &ExportContext,
-    baseline: Option<(&crate::model::Model, &FindingChanges)>,
+    baseline: Option<(&crate::model::Model, &FindingChanges, Absent)>,
 ) -> String {
     let file_text;
     let text: &str = match context.source {
@@ -120,14 +132,18 @@ fn log(
                     sha256: crate::check::hex(&Sha256::digest(text.as_bytes())),
                 },
             }],
-            results: results(&located, context, baseline.map(|(_, changes)| changes)),
+            results: results(
+                &located,
+                context,
+                baseline.map(|(_, changes, absent)| (changes, absent)),
+            ),
             column_kind: "unicodeCodePoints",
             properties: RunProperties {
                 model_name: &context.model.name,
                 model_sha256: crate::canonical::model_sha256(context.model),
                 today: report.today.map(|d| d.to_string()),
                 baseline_model_sha256: baseline
-                    .map(|(model, _)| crate::canonical::model_sha256(model)),
+                    .map(|(model, _, _)| crate::canonical::model_sha256(model)),
             },
         }],
     };
@@ -285,10 +301,10 @@ fn configuration_overrides(report: &crate::check::Report) -> Option<Vec<Configur
 fn results<'a>(
     located: &Located<'a>,
     context: &'a ExportContext,
-    changes: Option<&'a FindingChanges>,
+    changes: Option<(&'a FindingChanges, Absent)>,
 ) -> Vec<SarifResult<'a>> {
     let findings = &context.report.findings;
-    let Some(changes) = changes else {
+    let Some((changes, absent)) = changes else {
         return findings
             .iter()
             .map(|finding| result(located, context, finding))
@@ -302,6 +318,9 @@ fn results<'a>(
             ..result(located, context, finding)
         })
         .collect();
+    if absent == Absent::Omitted {
+        return results;
+    }
     results.extend(changes.resolved.iter().map(|finding| {
         let mut absent = result(located, context, finding);
         absent.baseline_state = Some(BaselineState::Absent.as_str());
