@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::repo;
+use common::{repo, GitRepo};
 
 const MODEL: &str = "architecture/shop.flowmap.json";
 
@@ -140,46 +140,19 @@ fn condition(text: &str, event: &Event, outputs: &BTreeMap<String, String>) -> b
 
 /// A repository with the example as its base commit and `change` as the pull request's head.
 struct Scene {
-    dir: PathBuf,
+    repo: GitRepo,
     base: String,
 }
 
 impl Scene {
     fn new(name: &str, change: &str) -> Scene {
-        let dir = std::env::temp_dir().join(format!("flowmap-ci-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("architecture")).unwrap();
-        let mut scene = Scene {
-            dir,
-            base: String::new(),
-        };
-        scene.git(&["init", "-q", "-b", "main"]);
+        let git = GitRepo::new(&format!("ci-{name}"));
         let example =
             std::fs::read_to_string(repo().join("examples/serverless-shop.flowmap.json")).unwrap();
-        scene.commit(&example, "The shop's model");
-        scene.base = scene.git(&["rev-parse", "HEAD"]).trim().to_owned();
-        scene.commit(change, "The pull request");
-        scene
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        let output = Command::new("git")
-            .current_dir(&self.dir)
-            .args(["-c", "user.name=CI", "-c", "user.email=ci@example.invalid"])
-            .args(["-c", "commit.gpgsign=false"])
-            .args(args)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "git {args:?}");
-        String::from_utf8(output.stdout).unwrap()
-    }
-
-    fn commit(&self, text: &str, message: &str) {
-        std::fs::write(self.dir.join(MODEL), text).unwrap();
-        self.git(&["add", MODEL]);
-        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+        git.commit(MODEL, &example, "The shop's model");
+        let base = git.git(&["rev-parse", "HEAD"]).trim().to_owned();
+        git.commit(MODEL, change, "The pull request");
+        Scene { repo: git, base }
     }
 
     /// Runs the workflow for `event`; returns each step's name and exit code (`None`: skipped),
@@ -190,7 +163,7 @@ impl Scene {
             env["MODEL"], MODEL,
             "the test's repository keeps the model there"
         );
-        let bin = self.dir.join(".bin");
+        let bin = self.repo.dir.join(".bin");
         std::fs::create_dir_all(&bin).unwrap();
         let flowmap = PathBuf::from(env!("CARGO_BIN_EXE_flowmap"));
         std::os::unix::fs::symlink(&flowmap, bin.join("flowmap")).ok();
@@ -217,7 +190,7 @@ impl Scene {
                 }
             }
             if let Some(uses) = &step.uses {
-                check_action(uses, &step, &self.dir);
+                check_action(uses, &step, &self.repo.dir);
                 results.push((step.name, Some(0)));
                 continue;
             }
@@ -228,22 +201,22 @@ impl Scene {
                 results.push((step.name, None));
                 continue;
             }
-            let output_file = self.dir.join(".github-output");
+            let output_file = self.repo.dir.join(".github-output");
             std::fs::write(&output_file, "").unwrap();
-            let script_file = self.dir.join(".step.sh");
+            let script_file = self.repo.dir.join(".step.sh");
             std::fs::write(&script_file, script).unwrap();
             let mut command = Command::new("bash");
             command
                 .args(["--noprofile", "--norc", "-eo", "pipefail"])
                 .arg(&script_file)
-                .current_dir(&self.dir)
+                .current_dir(&self.repo.dir)
                 .env("PATH", &path)
                 .env("NO_COLOR", "1")
                 .env("GITHUB_OUTPUT", &output_file)
                 .env("GITHUB_EVENT_NAME", event.name)
                 .env("GIT_CONFIG_GLOBAL", "/dev/null")
                 .env("GIT_CONFIG_NOSYSTEM", "1")
-                .env("GH_LOG", self.dir.join(".gh"));
+                .env("GH_LOG", self.repo.dir.join(".gh"));
             for (key, value) in env.iter().chain(&step.env) {
                 command.env(key, expression(value, event));
             }
@@ -265,13 +238,7 @@ impl Scene {
     }
 
     fn read(&self, file: &str) -> String {
-        std::fs::read_to_string(self.dir.join(file)).unwrap_or_default()
-    }
-}
-
-impl Drop for Scene {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
+        std::fs::read_to_string(self.repo.dir.join(file)).unwrap_or_default()
     }
 }
 

@@ -4,76 +4,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-use common::{flowmap, repo, EXAMPLE};
+use common::{flowmap, repo, GitRepo as Repo, EXAMPLE};
 
 const CHANGE: &str = "tests/fixtures/diff/serverless-shop-change.flowmap.json";
 const TODAY: &str = "2026-11-22";
-
-/// A git repository in a fresh temporary folder, removed when dropped.
-pub struct Repo {
-    pub dir: PathBuf,
-}
-
-impl Repo {
-    pub fn new(name: &str) -> Repo {
-        let dir = std::env::temp_dir().join(format!("flowmap-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let repo = Repo { dir };
-        repo.git(&["init", "-q", "-b", "main"]);
-        repo
-    }
-
-    pub fn git(&self, args: &[&str]) -> Output {
-        let output = Command::new("git")
-            .current_dir(&self.dir)
-            .args([
-                "-c",
-                "user.name=Flowmap test",
-                "-c",
-                "user.email=test@example.invalid",
-            ])
-            .args(["-c", "commit.gpgsign=false"])
-            .args(args)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        output
-    }
-
-    /// Writes `text` to `path` (relative to the repository) and commits it.
-    pub fn commit(&self, path: &str, text: &str, message: &str) {
-        let file = self.dir.join(path);
-        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-        std::fs::write(&file, text).unwrap();
-        self.git(&["add", path]);
-        self.git(&["commit", "-q", "-m", message]);
-    }
-
-    /// `flowmap ARGS` run in the repository.
-    pub fn flowmap(&self, args: &[&str]) -> Output {
-        flowmap()
-            .current_dir(&self.dir)
-            .args(args)
-            .output()
-            .unwrap()
-    }
-}
-
-impl Drop for Repo {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
 
 fn read(path: &str) -> String {
     std::fs::read_to_string(repo().join(path)).unwrap()

@@ -142,6 +142,17 @@ fn case(name: &str, edit: impl FnOnce(&mut Model)) -> ModelDiff {
     diff
 }
 
+/// The example's webhook is not monitored (LOG-002): a waiver for it.
+fn webhook_waiver() -> Waiver {
+    Waiver {
+        rule: "LOG-002".into(),
+        subject: "payment-webhook".into(),
+        reason: "Stripe signs every webhook".into(),
+        approved_by: "CISO".into(),
+        expires: "2027-03-31".parse().unwrap(),
+    }
+}
+
 fn node<'m>(model: &'m mut Model, id: &str) -> &'m mut Node {
     model.nodes.iter_mut().find(|n| n.id == id).unwrap()
 }
@@ -272,13 +283,7 @@ fn settings_change_key_by_key() {
         m.rules.insert("CTL-002".into(), RuleSetting::Off);
         m.rules
             .insert("BND-003".into(), RuleSetting::Severity(Severity::Medium));
-        m.waivers.push(Waiver {
-            rule: "LOG-002".into(),
-            subject: "payment-webhook".into(),
-            reason: "Stripe signs every webhook".into(),
-            approved_by: "CISO".into(),
-            expires: "2027-03-31".parse().unwrap(),
-        });
+        m.waivers.push(webhook_waiver());
         m.narratives[0]
             .text
             .push_str(" Sessions expire after 30 minutes.");
@@ -309,13 +314,7 @@ fn settings_change_key_by_key() {
 fn a_waiver_changed_then_removed() {
     let old = {
         let mut m = model(EXAMPLE);
-        m.waivers.push(Waiver {
-            rule: "LOG-002".into(),
-            subject: "payment-webhook".into(),
-            reason: "Stripe signs every webhook".into(),
-            approved_by: "CISO".into(),
-            expires: "2027-03-31".parse().unwrap(),
-        });
+        m.waivers.push(webhook_waiver());
         m
     };
     let mut extended = old.clone();
@@ -546,13 +545,16 @@ fn sarif_against_a_baseline_marks_every_result() {
         source_path: CHANGE,
         timestamp: TIMESTAMP.parse().unwrap(),
     };
-    let log: Value = serde_json::from_str(&sarif::sarif_with_baseline(
-        &context,
-        &old,
-        &diff.findings,
-        sarif::Absent::Listed,
-    ))
-    .unwrap();
+    let log_of = |absent| -> Value {
+        serde_json::from_str(&sarif::sarif_with_baseline(
+            &context,
+            &old,
+            &diff.findings,
+            absent,
+        ))
+        .unwrap()
+    };
+    let log = log_of(sarif::Absent::Listed);
     let run = &log["runs"][0];
     let results = run["results"].as_array().unwrap();
     assert_eq!(
@@ -582,13 +584,7 @@ fn sarif_against_a_baseline_marks_every_result() {
     ));
     snapshot("sarif-example", &lines);
     // A check's log (for upload) is the same without the absent results.
-    let omitted: Value = serde_json::from_str(&sarif::sarif_with_baseline(
-        &context,
-        &old,
-        &diff.findings,
-        sarif::Absent::Omitted,
-    ))
-    .unwrap();
+    let omitted = log_of(sarif::Absent::Omitted);
     let mut listed = log.clone();
     listed["runs"][0]["results"]
         .as_array_mut()
