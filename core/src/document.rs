@@ -16,27 +16,29 @@ use crate::finding::{Finding, Severity, Summary};
 use crate::model::Model;
 use crate::rules::RULES_VERSION;
 
+/// `F` is the findings: a plain list, or one with baseline states ([`StatedFindings`]), two
+/// types so that the plain document (which the app writes) carries no code for baselines.
 #[derive(Serialize)]
-struct Document<'a> {
+struct Document<'a, F: Serialize> {
     format: &'static str,
     model: ModelRef<'a>,
     tool: Tool,
     #[serde(skip_serializing_if = "Option::is_none")]
     generated: Option<String>,
     configuration: Configuration,
-    findings: Findings<'a>,
+    findings: F,
     summary: Summary,
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<Baseline<'a>>,
 }
 
-/// The findings, each with its baseline state when there is a baseline.
-struct Findings<'a> {
+/// The findings, each with its baseline state.
+struct StatedFindings<'a> {
     findings: &'a [Finding],
-    states: Option<Vec<BaselineState>>,
+    states: Vec<BaselineState>,
 }
 
-impl Serialize for Findings<'_> {
+impl Serialize for StatedFindings<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         #[derive(Serialize)]
         struct Stated<'a> {
@@ -44,17 +46,15 @@ impl Serialize for Findings<'_> {
             finding: &'a Finding,
             baseline_state: BaselineState,
         }
-        match &self.states {
-            None => self.findings.serialize(serializer),
-            Some(states) => {
-                serializer.collect_seq(self.findings.iter().zip(states).map(|(finding, state)| {
-                    Stated {
-                        finding,
-                        baseline_state: *state,
-                    }
-                }))
-            }
-        }
+        serializer.collect_seq(
+            self.findings
+                .iter()
+                .zip(&self.states)
+                .map(|(finding, state)| Stated {
+                    finding,
+                    baseline_state: *state,
+                }),
+        )
     }
 }
 
@@ -117,7 +117,7 @@ struct Configuration {
 
 /// The findings document as pretty JSON with a trailing newline.
 pub fn findings_json(model: &Model, report: &Report) -> String {
-    document(model, report, None, None)
+    document(model, report, None, &report.findings[..], None)
 }
 
 /// The findings document of a check against a baseline: `baseline` is the earlier version,
@@ -128,19 +128,31 @@ pub fn findings_json_with_baseline(
     baseline: &Model,
     changes: &FindingChanges,
 ) -> String {
-    document(model, report, None, Some((baseline, changes)))
+    let findings = StatedFindings {
+        findings: &report.findings,
+        states: changes.states(&report.findings),
+    };
+    let baseline = Baseline {
+        model: ModelRef::of(baseline),
+        new: changes.introduced.len(),
+        updated: changes.updated.len(),
+        unchanged: changes.unchanged.len(),
+        absent: &changes.resolved,
+    };
+    document(model, report, None, findings, Some(baseline))
 }
 
 /// The findings document stamped with the time it was produced (for evidence).
 pub fn findings_json_at(model: &Model, report: &Report, generated: Timestamp) -> String {
-    document(model, report, Some(generated), None)
+    document(model, report, Some(generated), &report.findings[..], None)
 }
 
-fn document(
-    model: &Model,
-    report: &Report,
+fn document<'a, F: Serialize>(
+    model: &'a Model,
+    report: &'a Report,
     generated: Option<Timestamp>,
-    baseline: Option<(&Model, &FindingChanges)>,
+    findings: F,
+    baseline: Option<Baseline<'a>>,
 ) -> String {
     let document = Document {
         format: "flowmap-findings/1",
@@ -157,18 +169,9 @@ fn document(
                 .filter_map(|r| r.severity_override.map(|s| (r.rule.id, s)))
                 .collect(),
         },
-        findings: Findings {
-            findings: &report.findings,
-            states: baseline.map(|(_, changes)| changes.states(&report.findings)),
-        },
+        findings,
         summary: report.summary,
-        baseline: baseline.map(|(model, changes)| Baseline {
-            model: ModelRef::of(model),
-            new: changes.introduced.len(),
-            updated: changes.updated.len(),
-            unchanged: changes.unchanged.len(),
-            absent: &changes.resolved,
-        }),
+        baseline,
     };
     let mut text = serde_json::to_string_pretty(&document).expect("findings always serialize");
     text.push('\n');

@@ -50,7 +50,7 @@ pub fn mermaid(model: &Model, report: &Report) -> String {
         crate::VERSION,
         crate::canonical::model_sha256(model)
     );
-    flowchart(model, &header, &Emphasis::Findings(worst))
+    flowchart(model, &header, &Worst(worst))
 }
 
 /// The Mermaid flowchart of a change: `model` holds the elements to draw (of both versions),
@@ -60,37 +60,14 @@ pub fn changes(model: &Model, marks: &Marks) -> String {
         "%% The elements a change touches, drawn by Flowmap {}: + added, − removed, ~ changed.",
         crate::VERSION
     );
-    flowchart(model, &header, &Emphasis::Changes(marks))
+    flowchart(model, &header, marks)
 }
 
-/// What a flowchart colours.
-enum Emphasis<'a> {
-    /// Open findings: each element's worst severity.
-    Findings(BTreeMap<(SubjectKind, &'a str), Severity>),
-    /// Elements added, removed or changed.
-    Changes(&'a Marks),
-}
-
-impl Emphasis<'_> {
-    fn severity(&self, kind: SubjectKind, id: &str) -> Option<Severity> {
-        match self {
-            Emphasis::Findings(worst) => worst.get(&(kind, id)).copied(),
-            Emphasis::Changes(_) => None,
-        }
-    }
-
-    fn change(&self, kind: SubjectKind, id: &str) -> Option<ChangeKind> {
-        let Emphasis::Changes(marks) = self else {
-            return None;
-        };
-        match kind {
-            SubjectKind::Node => marks.nodes.get(id),
-            SubjectKind::Flow => marks.flows.get(id),
-            SubjectKind::Boundary => marks.boundaries.get(id),
-            SubjectKind::Model => None,
-        }
-        .copied()
-    }
+/// What a flowchart colours: open findings (each element's worst severity) or changes. A
+/// trait rather than an enum, so that the exports (and the app) carry no code for changes.
+trait Emphasis {
+    fn severity(&self, kind: SubjectKind, id: &str) -> Option<Severity>;
+    fn change(&self, kind: SubjectKind, id: &str) -> Option<ChangeKind>;
 
     /// A label with the change's prefix.
     fn label(&self, kind: SubjectKind, id: &str, text: &str) -> String {
@@ -98,6 +75,35 @@ impl Emphasis<'_> {
             None => label(text),
             Some(change) => format!("{} {}", change_prefix(change), label(text)),
         }
+    }
+}
+
+/// Each element's worst open finding.
+struct Worst<'a>(BTreeMap<(SubjectKind, &'a str), Severity>);
+
+impl Emphasis for Worst<'_> {
+    fn severity(&self, kind: SubjectKind, id: &str) -> Option<Severity> {
+        self.0.get(&(kind, id)).copied()
+    }
+
+    fn change(&self, _: SubjectKind, _: &str) -> Option<ChangeKind> {
+        None
+    }
+}
+
+impl Emphasis for Marks {
+    fn severity(&self, _: SubjectKind, _: &str) -> Option<Severity> {
+        None
+    }
+
+    fn change(&self, kind: SubjectKind, id: &str) -> Option<ChangeKind> {
+        match kind {
+            SubjectKind::Node => self.nodes.get(id),
+            SubjectKind::Flow => self.flows.get(id),
+            SubjectKind::Boundary => self.boundaries.get(id),
+            SubjectKind::Model => None,
+        }
+        .copied()
     }
 }
 
@@ -118,7 +124,7 @@ fn change_stroke(change: ChangeKind) -> &'static str {
     }
 }
 
-fn flowchart(model: &Model, header: &str, emphasis: &Emphasis) -> String {
+fn flowchart(model: &Model, header: &str, emphasis: &impl Emphasis) -> String {
     let mut nodes: Vec<usize> = (0..model.nodes.len()).collect();
     nodes.sort_by(|a, b| model.nodes[*a].id.cmp(&model.nodes[*b].id));
     let mut boundaries: Vec<usize> = (0..model.boundaries.len()).collect();
@@ -179,7 +185,7 @@ fn flowchart(model: &Model, header: &str, emphasis: &Emphasis) -> String {
         boundary_ref: &'a BTreeMap<&'a str, String>,
         parent: &'a dyn Fn(usize) -> Option<usize>,
         node_line: &'a dyn Fn(&mut String, usize, usize),
-        emphasis: &'a Emphasis<'a>,
+        boundary_label: &'a dyn Fn(&str, &str) -> String,
     }
     impl Subgraphs<'_> {
         fn emit(&self, out: &mut String, b: usize, depth: usize) {
@@ -193,8 +199,7 @@ fn flowchart(model: &Model, header: &str, emphasis: &Emphasis) -> String {
                 "{:indent$}subgraph {} [\"{}\"]",
                 "",
                 self.boundary_ref[boundary.id.as_str()],
-                self.emphasis
-                    .label(SubjectKind::Boundary, &boundary.id, &boundary.name)
+                (self.boundary_label)(&boundary.id, &boundary.name)
             );
             for &i in self.nodes {
                 if self.model.nodes[i].boundary.as_deref() == Some(boundary.id.as_str()) {
@@ -216,7 +221,7 @@ fn flowchart(model: &Model, header: &str, emphasis: &Emphasis) -> String {
         boundary_ref: &boundary_ref,
         parent: &parent,
         node_line: &node_line,
-        emphasis,
+        boundary_label: &|id, name| emphasis.label(SubjectKind::Boundary, id, name),
     };
     for &b in &boundaries {
         if parent(b).is_none() {
@@ -237,7 +242,12 @@ fn flowchart(model: &Model, header: &str, emphasis: &Emphasis) -> String {
     let mut flows: Vec<usize> = (0..model.flows.len()).collect();
     flows.sort_by(|a, b| model.flows[*a].id.cmp(&model.flows[*b].id));
     let mut link_styles: BTreeMap<Severity, Vec<usize>> = BTreeMap::new();
-    let mut changed_links: BTreeMap<ChangeKind, Vec<usize>> = BTreeMap::new();
+    // Links by kind of change, in `ChangeKind` order (a map would cost the exports code).
+    let mut changed_links: [(ChangeKind, Vec<usize>); 3] = [
+        (ChangeKind::Added, Vec::new()),
+        (ChangeKind::Removed, Vec::new()),
+        (ChangeKind::Changed, Vec::new()),
+    ];
     let mut link = 0usize;
     for &f in &flows {
         let flow = &model.flows[f];
@@ -266,7 +276,7 @@ fn flowchart(model: &Model, header: &str, emphasis: &Emphasis) -> String {
             link_styles.entry(severity).or_default().push(link);
         }
         if let Some(change) = change {
-            changed_links.entry(change).or_default().push(link);
+            changed_links[change as usize].1.push(link);
         }
         link += 1;
     }
@@ -340,7 +350,7 @@ fn flowchart(model: &Model, header: &str, emphasis: &Emphasis) -> String {
             severity_color(*severity)
         );
     }
-    for (change, links) in &changed_links {
+    for (change, links) in changed_links.iter().filter(|(_, links)| !links.is_empty()) {
         let list: Vec<String> = links.iter().map(usize::to_string).collect();
         let _ = writeln!(
             out,

@@ -84,6 +84,9 @@ pub fn sarif_with_baseline(
     log(context, Some((baseline, changes, absent)))
 }
 
+// Inlined into each caller, so that `sarif` (which the app uses) carries no code for
+// baselines: in its copy `baseline` is `None` and those branches are gone.
+#[inline(always)]
 fn log(
     context: &ExportContext,
     baseline: Option<(&crate::model::Model, &FindingChanges, Absent)>,
@@ -297,7 +300,8 @@ fn configuration_overrides(report: &crate::check::Report) -> Option<Vec<Configur
 }
 
 /// The report's results, with their baseline states and the absent ones when there is a
-/// baseline.
+/// baseline. Inlined for the reason `log` is.
+#[inline(always)]
 fn results<'a>(
     located: &Located<'a>,
     context: &'a ExportContext,
