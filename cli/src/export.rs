@@ -55,7 +55,7 @@ fn format_parser() -> impl TypedValueParser<Value = Format> {
         .map(|name| Format::parse(&name).expect("clap accepts only the names of formats"))
 }
 
-fn parse_timestamp(text: &str) -> Result<Timestamp, String> {
+pub(crate) fn parse_timestamp(text: &str) -> Result<Timestamp, String> {
     Timestamp::parse(text)
 }
 
@@ -64,7 +64,7 @@ fn parse_date(text: &str) -> Result<Date, String> {
 }
 
 /// The current UTC time, from the system clock (the core never reads it).
-fn now() -> Timestamp {
+pub(crate) fn now() -> Timestamp {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
@@ -72,17 +72,17 @@ fn now() -> Timestamp {
 }
 
 /// A path with `/` separators.
-fn source_path(model: &Path) -> String {
+pub(crate) fn source_path(model: &Path) -> String {
     model.to_string_lossy().replace('\\', "/")
 }
 
 /// Where the model file lies: its path relative to the repository root (or absolute outside
 /// any), the root, and the commit that holds the file unchanged.
 #[derive(Debug, PartialEq, Eq)]
-struct Located {
-    path: String,
-    root: Option<String>,
-    commit: Option<String>,
+pub(crate) struct Located {
+    pub(crate) path: String,
+    pub(crate) root: Option<String>,
+    pub(crate) commit: Option<String>,
 }
 
 /// The nearest folder from `start` upwards that holds `.git` (a folder, or a file in a
@@ -94,7 +94,7 @@ fn repository_root(start: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-fn locate(model: &Path, srcroot: Option<&Path>) -> Result<Located, String> {
+pub(crate) fn locate(model: &Path, srcroot: Option<&Path>) -> Result<Located, String> {
     if model == Path::new("-") {
         return Ok(Located {
             path: "-".to_owned(),

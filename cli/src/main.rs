@@ -10,13 +10,15 @@ use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Style};
 use clap::{Parser, Subcommand, ValueEnum};
+mod diff;
 mod export;
 mod sign;
 mod verify;
 
+use flowmap_core::diff::{BaselineState, FindingChanges};
 use flowmap_core::{
-    check, findings_json, load, CheckOptions, Date, LoadErrors, Locator, Model, Pointers, Report,
-    Severity,
+    check, findings_json, load, CheckOptions, Date, Finding, LoadErrors, Locator, Model, Pointers,
+    Report, Severity, Timestamp,
 };
 
 #[derive(Parser)]
@@ -45,6 +47,9 @@ enum Command {
     },
     /// Export the model, its findings or audit evidence (SARIF, OSCAL, CSV, report, diagram…).
     Export(export::ExportArgs),
+    /// Compare two versions of a model: elements, data reach and findings introduced or
+    /// resolved. Exit 1 when the change introduces a finding at or above --fail-on.
+    Diff(diff::DiffArgs),
     /// Print the JSON Schema of the flowmap/1 format.
     Schema,
     /// Check that an evidence report (HTML or Markdown) is unmodified and was made from a
@@ -76,14 +81,22 @@ struct CheckArgs {
     /// Judge waiver and attestation expiry as of this day (default: today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     today: Option<Date>,
+    /// Compare with an earlier version (a file or `git:REV:PATH`): findings are new,
+    /// updated or unchanged against it (SARIF `baselineState`), text shows only new and
+    /// updated ones, and the exit code counts only findings the change introduces.
+    #[arg(long, value_name = "OLD", conflicts_with = "by_control")]
+    baseline: Option<String>,
+    /// When the SARIF log was produced, in UTC (default: now).
+    #[arg(long, value_name = "RFC3339", value_parser = export::parse_timestamp)]
+    timestamp: Option<Timestamp>,
 }
 
-fn parse_date(text: &str) -> Result<Date, String> {
+pub(crate) fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text)
 }
 
 /// Today's date in UTC, from the system clock (the core never reads it).
-fn utc_today() -> Date {
+pub(crate) fn utc_today() -> Date {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
@@ -94,10 +107,11 @@ fn utc_today() -> Date {
 enum Format {
     Text,
     Json,
+    Sarif,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum FailOn {
+pub(crate) enum FailOn {
     Critical,
     High,
     Medium,
@@ -106,7 +120,7 @@ enum FailOn {
 }
 
 impl FailOn {
-    fn threshold(self) -> Option<Severity> {
+    pub(crate) fn threshold(self) -> Option<Severity> {
         match self {
             FailOn::Critical => Some(Severity::Critical),
             FailOn::High => Some(Severity::High),
@@ -117,8 +131,8 @@ impl FailOn {
     }
 }
 
-const EXIT_FINDINGS: u8 = 1;
-const EXIT_UNUSABLE: u8 = 2;
+pub(crate) const EXIT_FINDINGS: u8 = 1;
+pub(crate) const EXIT_UNUSABLE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -134,6 +148,7 @@ fn main() -> ExitCode {
         } => write_out(flowmap_core::rules::catalog_markdown()),
         Command::Rules { id: Some(id), .. } => explain_rule(&id),
         Command::Export(args) => export::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Schema => write_out(flowmap_core::schema_json()),
         Command::Verify(args) => verify::run(&args),
     };
@@ -146,11 +161,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn style(color: AnsiColor) -> Style {
+pub(crate) fn style(color: AnsiColor) -> Style {
     Style::new().fg_color(Some(color.into())).bold()
 }
 
-fn severity_style(severity: Severity) -> Style {
+pub(crate) fn severity_style(severity: Severity) -> Style {
     match severity {
         Severity::Critical => style(AnsiColor::Magenta),
         Severity::High => style(AnsiColor::Red),
@@ -219,6 +234,12 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
             ));
         }
     }
+    let baseline = match args.baseline.as_deref().map(diff::Version::read) {
+        None => None,
+        Some(Ok(version)) => Some(version),
+        Some(Err(Some(message))) => return Err(message),
+        Some(Err(None)) => return Ok(ExitCode::from(EXIT_UNUSABLE)),
+    };
     let bytes = read_model(&args.model)?;
     let display = args.model.display().to_string();
     let model = match load(&bytes) {
@@ -234,23 +255,62 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
         today: Some(args.today.unwrap_or_else(utc_today)),
     };
     let report = check(&model, &options);
+    let baseline = baseline.map(|version| {
+        let changes =
+            FindingChanges::between(&check(&version.model, &options).findings, &report.findings);
+        (version, changes)
+    });
+    // The loader accepted the bytes, so they are UTF-8 (a BOM aside).
+    let text = String::from_utf8_lossy(&bytes);
     match (args.format, args.by_control) {
-        (Format::Json, false) => write_out(findings_json(&model, &report))?,
+        (Format::Json, false) => write_out(match &baseline {
+            None => findings_json(&model, &report),
+            Some((version, changes)) => flowmap_core::document::findings_json_with_baseline(
+                &model,
+                &report,
+                &version.model,
+                changes,
+            ),
+        })?,
         (Format::Json, true) => write_out(flowmap_core::controls_json(&model, &report, None))?,
-        (Format::Text, by_control) => {
-            if by_control {
-                print_controls(&report)?
-            } else {
-                // The loader accepted the bytes, so they are UTF-8 (a BOM aside).
-                let text = String::from_utf8_lossy(&bytes);
-                print_text(&display, &text, &model, &report)?
-            }
+        (Format::Sarif, _) => {
+            let located = export::locate(&args.model, None)?;
+            let context = flowmap_core::export::ExportContext {
+                source: Some(&text),
+                source_path: &located.path,
+                source_root: located.root.as_deref(),
+                ..flowmap_core::export::ExportContext::new(
+                    &model,
+                    &report,
+                    args.timestamp.unwrap_or_else(export::now),
+                )
+            };
+            write_raw(
+                match &baseline {
+                    None => flowmap_core::export::sarif::sarif(&context),
+                    Some((version, changes)) => flowmap_core::export::sarif::sarif_with_baseline(
+                        &context,
+                        &version.model,
+                        changes,
+                        flowmap_core::export::sarif::Absent::Omitted,
+                    ),
+                }
+                .as_bytes(),
+            )?
         }
+        (Format::Text, true) => print_controls(&report)?,
+        (Format::Text, false) => match &baseline {
+            None => print_text(&display, &text, &model, &report)?,
+            Some((version, changes)) => {
+                print_against_baseline(&display, &text, &model, &report, version, changes)?
+            }
+        },
     };
-    let failing = args
-        .fail_on
-        .threshold()
-        .map_or(0, |t| report.summary.at_or_above(t));
+    let failing = match (args.fail_on.threshold(), &baseline) {
+        (None, _) => 0,
+        (Some(t), None) => report.summary.at_or_above(t),
+        (Some(t), Some((_, changes))) => changes.newly_failing(t).len(),
+    };
     Ok(if failing > 0 {
         ExitCode::from(EXIT_FINDINGS)
     } else {
@@ -292,38 +352,106 @@ fn print_text(file: &str, text: &str, model: &Model, report: &Report) -> Result<
     let mut out = Vec::new();
     let locator = Locator::new(text.strip_prefix('\u{feff}').unwrap_or(text));
     let pointers = Pointers::new(model);
+    for finding in report.findings.iter().filter(|f| !f.waived) {
+        print_finding(&mut out, file, &locator, &pointers, finding, "");
+    }
+    print_summary(&mut out, model, report, "");
+    write_out(&out)
+}
+
+/// One finding in the manner of compilers: severity and rule (with a tag such as ` (new)`),
+/// message, location, witness path, controls.
+fn print_finding(
+    out: &mut impl Write,
+    file: &str,
+    locator: &Locator,
+    pointers: &Pointers,
+    finding: &Finding,
+    tag: &str,
+) {
     let blue = style(AnsiColor::Blue);
     let dim = Style::new().dimmed();
-    for finding in report.findings.iter().filter(|f| !f.waived) {
-        let sev = severity_style(finding.severity);
-        let pointer = pointers.of(&finding.subject.id);
-        let position = locator.locate(pointer);
+    let sev = severity_style(finding.severity);
+    let pointer = pointers.of(&finding.subject.id);
+    let position = locator.locate(pointer);
+    let _ = writeln!(
+        out,
+        "{sev}{}[{}]{sev:#}{tag}: {}",
+        finding.severity,
+        finding.rule,
+        terminal(&finding.message)
+    );
+    let _ = writeln!(
+        out,
+        "  {blue}-->{blue:#} {file}:{}:{} {dim}{} {}{dim:#}",
+        position.line,
+        position.column,
+        finding.subject.kind.as_str(),
+        finding.subject.id
+    );
+    if !finding.path.is_empty() {
+        let _ = writeln!(out, "   {blue}={blue:#} path: {}", finding.path.join(" → "));
+    }
+    let _ = writeln!(
+        out,
+        "   {blue}={blue:#} {} · {}",
+        finding.name,
+        grouped_controls(&finding.controls)
+    );
+    let _ = writeln!(out);
+}
+
+/// `check --baseline`: the findings the change made new or updated, then what it resolved,
+/// then the summary with the baseline's counts.
+fn print_against_baseline(
+    file: &str,
+    text: &str,
+    model: &Model,
+    report: &Report,
+    baseline: &diff::Version,
+    changes: &FindingChanges,
+) -> Result<ExitCode, String> {
+    let mut out = Vec::new();
+    let locator = Locator::new(text.strip_prefix('\u{feff}').unwrap_or(text));
+    let pointers = Pointers::new(model);
+    for (finding, state) in report.findings.iter().zip(changes.states(&report.findings)) {
+        let tag = match state {
+            BaselineState::New => " (new)",
+            BaselineState::Updated => " (updated)",
+            _ => continue,
+        };
+        if !finding.waived {
+            print_finding(&mut out, file, &locator, &pointers, finding, tag);
+        }
+    }
+    let dim = Style::new().dimmed();
+    for finding in &changes.resolved {
         let _ = writeln!(
             out,
-            "{sev}{}[{}]{sev:#}: {}",
+            "{dim}resolved{dim:#} {}[{}]: {} {}",
             finding.severity,
             finding.rule,
-            terminal(&finding.message)
-        );
-        let _ = writeln!(
-            out,
-            "  {blue}-->{blue:#} {file}:{}:{} {dim}{} {}{dim:#}",
-            position.line,
-            position.column,
             finding.subject.kind.as_str(),
-            finding.subject.id
+            terminal(&finding.subject.id)
         );
-        if !finding.path.is_empty() {
-            let _ = writeln!(out, "   {blue}={blue:#} path: {}", finding.path.join(" → "));
-        }
-        let _ = writeln!(
-            out,
-            "   {blue}={blue:#} {} · {}",
-            finding.name,
-            grouped_controls(&finding.controls)
-        );
+    }
+    if !changes.resolved.is_empty() {
         let _ = writeln!(out);
     }
+    let against = format!(
+        " Against {}: {} new, {} updated, {} unchanged (not shown), {} resolved.",
+        terminal(&baseline.display),
+        changes.introduced.len(),
+        changes.updated.len(),
+        changes.unchanged.len(),
+        changes.resolved.len()
+    );
+    print_summary(&mut out, model, report, &against);
+    write_out(&out)
+}
+
+/// The last line: counts by severity, waived, what was checked, and `extra`.
+fn print_summary(out: &mut impl Write, model: &Model, report: &Report, extra: &str) {
     let summary = &report.summary;
     let waived = report.findings.iter().filter(|f| f.waived).count();
     let waived = if waived > 0 {
@@ -339,12 +467,15 @@ fn print_text(file: &str, text: &str, model: &Model, report: &Report) -> Result<
     );
     if summary.total() == 0 {
         let green = style(AnsiColor::Green);
-        let _ = writeln!(out, "{green}No findings{green:#}{waived}. {checked}.");
+        let _ = writeln!(
+            out,
+            "{green}No findings{green:#}{waived}. {checked}.{extra}"
+        );
     } else {
         let bold = Style::new().bold();
         let _ = writeln!(
             out,
-            "{bold}{} finding{}{bold:#}: {} critical, {} high, {} medium, {} low{waived}. {checked}.",
+            "{bold}{} finding{}{bold:#}: {} critical, {} high, {} medium, {} low{waived}. {checked}.{extra}",
             summary.total(),
             if summary.total() == 1 { "" } else { "s" },
             summary.critical,
@@ -353,7 +484,6 @@ fn print_text(file: &str, text: &str, model: &Model, report: &Report) -> Result<
             summary.low
         );
     }
-    write_out(&out)
 }
 
 /// `SOC2 CC6.1 CC6.7 · ISO27001 A.8.24 · NIST SC-8`: control ids grouped by framework.

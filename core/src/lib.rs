@@ -10,6 +10,7 @@ pub mod control_view;
 pub mod controls;
 pub mod date;
 pub mod diagram;
+pub mod diff;
 pub mod document;
 pub mod edit;
 pub mod engine;

@@ -3,8 +3,9 @@
 #
 # Exports SARIF and OSCAL for the example model, every rule fixture
 # (tests/fixtures/rules/*.flowmap.json) and the hostile-strings fixture at a fixed timestamp,
-# and SARIF of the example named three more ways (an absolute path inside the repository, a
-# copy outside any repository, and --srcroot), then runs:
+# SARIF of the example named three more ways (an absolute path inside the repository, a
+# copy outside any repository, and --srcroot), and SARIF against a baseline (`flowmap diff`,
+# `flowmap check --baseline`), then runs:
 #   1. JSON Schema validation (Python jsonschema, the Draft each schema declares: SARIF 2.1.0 is
 #      Draft 4, OSCAL 1.0.6 assessment results Draft 7) against the schemas vendored in
 #      schema/vendor/ (origins in schema/vendor/SOURCES.md);
@@ -145,6 +146,20 @@ fi
 grep -q '"uri": "examples/serverless-shop.flowmap.json"' "$OUT/sarif/absolute-in-repo.sarif" ||
   die "an absolute path inside the repository is not made relative to its root"
 note "${#models[@]} models, and the example by absolute path, outside any repository, with --srcroot"
+note "${#models[@]} models"
+# Against a baseline: results carry baselineState (new, unchanged, updated) and the baseline's
+# findings that are gone follow as absent results. `flowmap diff` of the example change, the
+# same through `check --baseline`, and the example against the hostile model (every finding
+# new or absent, hostile text in every message).
+change="tests/fixtures/diff/serverless-shop-change.flowmap.json"
+(cd "$ROOT" && "$FLOWMAP" diff examples/serverless-shop.flowmap.json "$change" --format sarif \
+  --timestamp "$TIMESTAMP" --fail-on never >"$OUT/sarif/diff-example.sarif")
+(cd "$ROOT" && "$FLOWMAP" check "$change" --baseline examples/serverless-shop.flowmap.json \
+  --format sarif --timestamp "$TIMESTAMP" --fail-on never >"$OUT/sarif/baseline-example.sarif")
+(cd "$ROOT" && "$FLOWMAP" diff examples/serverless-shop.flowmap.json \
+  tests/fixtures/hostile.flowmap.json --format sarif --timestamp "$TIMESTAMP" --fail-on never \
+  >"$OUT/sarif/diff-hostile.sarif")
+note "3 SARIF logs against a baseline"
 done_step
 
 failed=0

@@ -1,6 +1,7 @@
 // Mermaid's own parser accepts every Mermaid diagram Flowmap writes: the committed snapshots
-// of the Mermaid export (example and hostile model) and the ```mermaid blocks of the Markdown
-// reports, plus any files named on the command line.
+// of the Mermaid export (example and hostile model), the ```mermaid blocks of the Markdown
+// reports, of `flowmap diff`'s pull-request comments (example and hostile change) and of the
+// committed example comment (docs/diff-example.md), plus any files named on the command line.
 //
 //   node --test tests/validate/mermaid.mjs            (or: node tests/validate/mermaid.mjs [FILE…])
 //
@@ -12,7 +13,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { JSDOM } from "jsdom";
-import { readSnapshot, snapshotNames } from "./snapshots.mjs";
+import { join } from "node:path";
+import { DIFF_SNAPSHOTS, ROOT, readSnapshot, snapshotNames } from "./snapshots.mjs";
 
 const dom = new JSDOM("<!DOCTYPE html><body></body>");
 globalThis.window = dom.window;
@@ -27,10 +29,20 @@ for (const name of snapshotNames("report-").filter((n) => n.endsWith("-markdown"
   assert.equal(blocks.length, 1, `${name}: one mermaid block`);
   diagrams.push([`${name} (mermaid block)`, blocks[0][1]]);
 }
+const comments = snapshotNames("markdown-", DIFF_SNAPSHOTS).map((name) => [
+  `diff ${name}`,
+  readSnapshot(name, DIFF_SNAPSHOTS),
+]);
+comments.push(["docs/diff-example.md", readFileSync(join(ROOT, "docs", "diff-example.md"), "utf8")]);
+for (const [name, text] of comments) {
+  const blocks = [...text.matchAll(/```mermaid\n([\s\S]*?)```/g)];
+  assert.equal(blocks.length, 1, `${name}: one mermaid block`);
+  diagrams.push([`${name} (mermaid block)`, blocks[0][1]]);
+}
 for (const file of process.argv.slice(2)) diagrams.push([file, readFileSync(file, "utf8")]);
 
 test("there is something to validate", () => {
-  assert.ok(diagrams.length >= 4, `only ${diagrams.length} diagrams found`);
+  assert.ok(diagrams.length >= 7, `only ${diagrams.length} diagrams found`);
 });
 
 test("the validator rejects a broken diagram", async () => {

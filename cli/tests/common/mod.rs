@@ -61,3 +61,68 @@ pub fn run(args: &[&std::ffi::OsStr]) -> (i32, String, String) {
         String::from_utf8(output.stderr).unwrap(),
     )
 }
+
+/// A git repository in a fresh temporary folder (removed when dropped), with an identity and
+/// no user or system configuration, so tests run the same everywhere.
+pub struct GitRepo {
+    pub dir: PathBuf,
+}
+
+impl GitRepo {
+    pub fn new(name: &str) -> GitRepo {
+        let dir = std::env::temp_dir().join(format!("flowmap-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let repo = GitRepo { dir };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo
+    }
+
+    /// Runs git in the repository; its standard output. Panics when git fails.
+    pub fn git(&self, args: &[&str]) -> String {
+        let output = std::process::Command::new("git")
+            .current_dir(&self.dir)
+            .args([
+                "-c",
+                "user.name=Flowmap test",
+                "-c",
+                "user.email=test@example.invalid",
+            ])
+            .args(["-c", "commit.gpgsign=false"])
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    /// Writes `text` to `path` (relative to the repository) and commits it, even unchanged.
+    pub fn commit(&self, path: &str, text: &str, message: &str) {
+        let file = self.dir.join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, text).unwrap();
+        self.git(&["add", path]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+    }
+
+    /// `flowmap ARGS` run in the repository.
+    pub fn flowmap(&self, args: &[&str]) -> std::process::Output {
+        flowmap()
+            .current_dir(&self.dir)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+}
+
+impl Drop for GitRepo {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

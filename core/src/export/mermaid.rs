@@ -19,12 +19,18 @@
 //! Safety: Mermaid ids are `n0`, `n1` … (nodes sorted by id) and `b0`, `b1` … (boundaries),
 //! never user text; every label is double-quoted and written with Mermaid entity codes for
 //! `"` `<` `>` `&` `|` `#` and backticks (see [`super::escape::mermaid`]), on one line.
+//!
+//! [`changes`] draws the diagram of a change (`flowmap diff`'s pull-request comment) the same
+//! way, but colours what changed instead of findings: added elements green, removed ones red and
+//! dashed, changed ones amber, each label prefixed with `+`, `−` or `~` so the change reads
+//! without colour too.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::check::Report;
 use crate::diagram::{boundary_color, kind_colors, severity_color};
+use crate::diff::{ChangeKind, Marks};
 use crate::finding::{Severity, SubjectKind};
 use crate::model::{Model, NodeKind};
 
@@ -32,6 +38,93 @@ use super::escape::mermaid as label;
 
 /// The Mermaid flowchart of a model, with a trailing newline.
 pub fn mermaid(model: &Model, report: &Report) -> String {
+    let mut worst: BTreeMap<(SubjectKind, &str), Severity> = BTreeMap::new();
+    for finding in report.findings.iter().filter(|f| !f.waived) {
+        let entry = worst
+            .entry((finding.subject.kind, finding.subject.id.as_str()))
+            .or_insert(finding.severity);
+        *entry = (*entry).max(finding.severity);
+    }
+    let header = format!(
+        "%% Data-flow diagram written by Flowmap {} (model SHA-256 {}).",
+        crate::VERSION,
+        crate::canonical::model_sha256(model)
+    );
+    flowchart(model, &header, &Worst(worst))
+}
+
+/// The Mermaid flowchart of a change: `model` holds the elements to draw (of both versions),
+/// `marks` says which were added, removed or changed. With a trailing newline.
+pub fn changes(model: &Model, marks: &Marks) -> String {
+    let header = format!(
+        "%% The elements a change touches, drawn by Flowmap {}: + added, − removed, ~ changed.",
+        crate::VERSION
+    );
+    flowchart(model, &header, marks)
+}
+
+/// What a flowchart colours: open findings (each element's worst severity) or changes. A
+/// trait rather than an enum, so that the exports (and the app) carry no code for changes.
+trait Emphasis {
+    fn severity(&self, kind: SubjectKind, id: &str) -> Option<Severity>;
+    fn change(&self, kind: SubjectKind, id: &str) -> Option<ChangeKind>;
+
+    /// A label with the change's prefix.
+    fn label(&self, kind: SubjectKind, id: &str, text: &str) -> String {
+        match self.change(kind, id) {
+            None => label(text),
+            Some(change) => format!("{} {}", change_prefix(change), label(text)),
+        }
+    }
+}
+
+/// Each element's worst open finding.
+struct Worst<'a>(BTreeMap<(SubjectKind, &'a str), Severity>);
+
+impl Emphasis for Worst<'_> {
+    fn severity(&self, kind: SubjectKind, id: &str) -> Option<Severity> {
+        self.0.get(&(kind, id)).copied()
+    }
+
+    fn change(&self, _: SubjectKind, _: &str) -> Option<ChangeKind> {
+        None
+    }
+}
+
+impl Emphasis for Marks {
+    fn severity(&self, _: SubjectKind, _: &str) -> Option<Severity> {
+        None
+    }
+
+    fn change(&self, kind: SubjectKind, id: &str) -> Option<ChangeKind> {
+        match kind {
+            SubjectKind::Node => self.nodes.get(id),
+            SubjectKind::Flow => self.flows.get(id),
+            SubjectKind::Boundary => self.boundaries.get(id),
+            SubjectKind::Model => None,
+        }
+        .copied()
+    }
+}
+
+fn change_prefix(change: ChangeKind) -> &'static str {
+    match change {
+        ChangeKind::Added => "+",
+        ChangeKind::Removed => "−",
+        ChangeKind::Changed => "~",
+    }
+}
+
+/// The stroke of a changed element: green added, red and dashed removed, amber changed.
+fn change_stroke(change: ChangeKind) -> &'static str {
+    match change {
+        ChangeKind::Added => "stroke:#16a34a",
+        ChangeKind::Removed => "stroke:#dc2626,stroke-dasharray:5 3",
+        ChangeKind::Changed => "stroke:#d97706",
+    }
+}
+
+fn flowchart(model: &Model, header: &str, emphasis: &impl Emphasis) -> String {
     let mut nodes: Vec<usize> = (0..model.nodes.len()).collect();
     nodes.sort_by(|a, b| model.nodes[*a].id.cmp(&model.nodes[*b].id));
     let mut boundaries: Vec<usize> = (0..model.boundaries.len()).collect();
@@ -47,22 +140,9 @@ pub fn mermaid(model: &Model, report: &Report) -> String {
         .map(|(k, &i)| (model.boundaries[i].id.as_str(), format!("b{k}")))
         .collect();
 
-    let mut worst: BTreeMap<(SubjectKind, &str), Severity> = BTreeMap::new();
-    for finding in report.findings.iter().filter(|f| !f.waived) {
-        let entry = worst
-            .entry((finding.subject.kind, finding.subject.id.as_str()))
-            .or_insert(finding.severity);
-        *entry = (*entry).max(finding.severity);
-    }
-
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "%% Data-flow diagram written by Flowmap {} (model SHA-256 {}).",
-        crate::VERSION,
-        crate::canonical::model_sha256(model)
-    );
-    out.push_str("flowchart LR\n");
+    out.push_str(header);
+    out.push_str("\nflowchart LR\n");
 
     // A boundary's parent, when it names a boundary that exists (else it is drawn at the top).
     let parent = |b: usize| -> Option<usize> {
@@ -74,11 +154,15 @@ pub fn mermaid(model: &Model, report: &Report) -> String {
     };
     let node_line = |out: &mut String, i: usize, indent: usize| {
         let node = &model.nodes[i];
-        let text = label(if node.name.trim().is_empty() {
-            &node.id
-        } else {
-            &node.name
-        });
+        let text = emphasis.label(
+            SubjectKind::Node,
+            &node.id,
+            if node.name.trim().is_empty() {
+                &node.id
+            } else {
+                &node.name
+            },
+        );
         let (open, close) = match node.kind {
             NodeKind::Actor => ("([\"", "\"])"),
             NodeKind::Service => ("(\"", "\")"),
@@ -101,6 +185,7 @@ pub fn mermaid(model: &Model, report: &Report) -> String {
         boundary_ref: &'a BTreeMap<&'a str, String>,
         parent: &'a dyn Fn(usize) -> Option<usize>,
         node_line: &'a dyn Fn(&mut String, usize, usize),
+        boundary_label: &'a dyn Fn(&str, &str) -> String,
     }
     impl Subgraphs<'_> {
         fn emit(&self, out: &mut String, b: usize, depth: usize) {
@@ -114,7 +199,7 @@ pub fn mermaid(model: &Model, report: &Report) -> String {
                 "{:indent$}subgraph {} [\"{}\"]",
                 "",
                 self.boundary_ref[boundary.id.as_str()],
-                label(&boundary.name)
+                (self.boundary_label)(&boundary.id, &boundary.name)
             );
             for &i in self.nodes {
                 if self.model.nodes[i].boundary.as_deref() == Some(boundary.id.as_str()) {
@@ -136,6 +221,7 @@ pub fn mermaid(model: &Model, report: &Report) -> String {
         boundary_ref: &boundary_ref,
         parent: &parent,
         node_line: &node_line,
+        boundary_label: &|id, name| emphasis.label(SubjectKind::Boundary, id, name),
     };
     for &b in &boundaries {
         if parent(b).is_none() {
@@ -156,6 +242,12 @@ pub fn mermaid(model: &Model, report: &Report) -> String {
     let mut flows: Vec<usize> = (0..model.flows.len()).collect();
     flows.sort_by(|a, b| model.flows[*a].id.cmp(&model.flows[*b].id));
     let mut link_styles: BTreeMap<Severity, Vec<usize>> = BTreeMap::new();
+    // Links by kind of change, in `ChangeKind` order (a map would cost the exports code).
+    let mut changed_links: [(ChangeKind, Vec<usize>); 3] = [
+        (ChangeKind::Added, Vec::new()),
+        (ChangeKind::Removed, Vec::new()),
+        (ChangeKind::Changed, Vec::new()),
+    ];
     let mut link = 0usize;
     for &f in &flows {
         let flow = &model.flows[f];
@@ -173,13 +265,18 @@ pub fn mermaid(model: &Model, report: &Report) -> String {
             }
             text.push_str(&flow.data.join(", "));
         }
-        if text.is_empty() {
+        let change = emphasis.change(SubjectKind::Flow, &flow.id);
+        if text.is_empty() && change.is_none() {
             let _ = writeln!(out, "  {from} {arrow} {to}");
         } else {
-            let _ = writeln!(out, "  {from} {arrow}|\"{}\"| {to}", label(&text));
+            let text = emphasis.label(SubjectKind::Flow, &flow.id, &text);
+            let _ = writeln!(out, "  {from} {arrow}|\"{}\"| {to}", text.trim_end());
         }
-        if let Some(severity) = worst.get(&(SubjectKind::Flow, flow.id.as_str())) {
-            link_styles.entry(*severity).or_default().push(link);
+        if let Some(severity) = emphasis.severity(SubjectKind::Flow, &flow.id) {
+            link_styles.entry(severity).or_default().push(link);
+        }
+        if let Some(change) = change {
+            changed_links[change as usize].1.push(link);
         }
         link += 1;
     }
@@ -204,24 +301,43 @@ pub fn mermaid(model: &Model, report: &Report) -> String {
     }
     for &b in &boundaries {
         let boundary = &model.boundaries[b];
-        let color = worst
-            .get(&(SubjectKind::Boundary, boundary.id.as_str()))
-            .map_or(boundary_color(boundary.kind), |s| severity_color(*s));
+        let reference = &boundary_ref[boundary.id.as_str()];
+        if let Some(change) = emphasis.change(SubjectKind::Boundary, &boundary.id) {
+            let stroke = match change {
+                ChangeKind::Removed => change_stroke(change).to_owned(),
+                _ => format!("{},stroke-dasharray:6 4", change_stroke(change)),
+            };
+            let _ = writeln!(
+                out,
+                "  style {reference} fill:#ffffff,{stroke},stroke-width:3px"
+            );
+            continue;
+        }
+        let color = emphasis
+            .severity(SubjectKind::Boundary, &boundary.id)
+            .map_or(boundary_color(boundary.kind), severity_color);
         let _ = writeln!(
             out,
-            "  style {} fill:#ffffff,stroke:{color},stroke-dasharray:6 4",
-            boundary_ref[boundary.id.as_str()]
+            "  style {reference} fill:#ffffff,stroke:{color},stroke-dasharray:6 4"
         );
     }
     for &i in &nodes {
         let node = &model.nodes[i];
-        if let Some(severity) = worst.get(&(SubjectKind::Node, node.id.as_str())) {
-            let (fill, _) = kind_colors(node.kind);
+        let (fill, _) = kind_colors(node.kind);
+        if let Some(severity) = emphasis.severity(SubjectKind::Node, &node.id) {
             let _ = writeln!(
                 out,
                 "  style {} fill:{fill},stroke:{},stroke-width:3px",
                 node_ref[node.id.as_str()],
-                severity_color(*severity)
+                severity_color(severity)
+            );
+        }
+        if let Some(change) = emphasis.change(SubjectKind::Node, &node.id) {
+            let _ = writeln!(
+                out,
+                "  style {} fill:{fill},{},stroke-width:3px",
+                node_ref[node.id.as_str()],
+                change_stroke(change)
             );
         }
     }
@@ -232,6 +348,15 @@ pub fn mermaid(model: &Model, report: &Report) -> String {
             "  linkStyle {} stroke:{},stroke-width:2px",
             list.join(","),
             severity_color(*severity)
+        );
+    }
+    for (change, links) in changed_links.iter().filter(|(_, links)| !links.is_empty()) {
+        let list: Vec<String> = links.iter().map(usize::to_string).collect();
+        let _ = writeln!(
+            out,
+            "  linkStyle {} {},stroke-width:3px",
+            list.join(","),
+            change_stroke(*change)
         );
     }
     out

@@ -20,6 +20,14 @@
 //! any repository (an absolute path) is named by its absolute `file://` URI, without a base id:
 //! a base id with an absolute URI is what the SARIF validator rejects (SARIF1004).
 //!
+//! Against a baseline (an earlier version of the model, [`sarif_with_baseline`]), each result
+//! carries its `baselineState`: `new`, `unchanged` or `updated` (same fingerprint, other
+//! severity, message or waiver). A diff's log ([`Absent::Listed`]) also lists the findings of
+//! the baseline that are gone as `absent` results, located at their subject in the current file
+//! where it still exists (else at the document) and without code flows (their paths ran through
+//! the old version). A check's log leaves them out: it is uploaded to code scanning, which does
+//! not document `baselineState` and would read an absent result as an open alert.
+//!
 //! serde_json escapes every string, so model text (names, messages, waiver reasons) cannot break
 //! the document.
 
@@ -27,6 +35,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::ExportContext;
+use crate::diff::{BaselineState, FindingChanges};
 use crate::finding::{Finding, Severity, SubjectKind};
 use crate::load::Locator;
 use crate::model::Pointers;
@@ -58,6 +67,37 @@ pub fn security_severity(severity: Severity) -> &'static str {
 
 /// The SARIF log as pretty JSON with a trailing newline.
 pub fn sarif(context: &ExportContext) -> String {
+    log(context, None)
+}
+
+/// Whether a log against a baseline lists the baseline's findings that are gone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Absent {
+    /// As `absent` results (`flowmap diff`: the whole change).
+    Listed,
+    /// Not at all (`flowmap check --baseline`: the checked model's findings, for upload).
+    Omitted,
+}
+
+/// The SARIF log of `context`'s model checked against a baseline: `baseline` is the earlier
+/// version and `changes` its findings matched with the context's report
+/// ([`FindingChanges::between`]). Pretty JSON with a trailing newline.
+pub fn sarif_with_baseline(
+    context: &ExportContext,
+    baseline: &crate::model::Model,
+    changes: &FindingChanges,
+    absent: Absent,
+) -> String {
+    log(context, Some((baseline, changes, absent)))
+}
+
+// Inlined into each caller, so that `sarif` (which the app uses) carries no code for
+// baselines: in its copy `baseline` is `None` and those branches are gone.
+#[inline(always)]
+fn log(
+    context: &ExportContext,
+    baseline: Option<(&crate::model::Model, &FindingChanges, Absent)>,
+) -> String {
     let file_text;
     let text: &str = match context.source {
         Some(source) => source,
@@ -117,16 +157,18 @@ pub fn sarif(context: &ExportContext) -> String {
                     sha256: crate::check::hex(&Sha256::digest(text.as_bytes())),
                 },
             }],
-            results: report
-                .findings
-                .iter()
-                .map(|finding| result(&located, context, finding))
-                .collect(),
+            results: results(
+                &located,
+                context,
+                baseline.map(|(_, changes, absent)| (changes, absent)),
+            ),
             column_kind: "unicodeCodePoints",
             properties: RunProperties {
                 model_name: &context.model.name,
                 model_sha256: crate::canonical::model_sha256(context.model),
                 today: report.today.map(|d| d.to_string()),
+                baseline_model_sha256: baseline
+                    .map(|(model, _, _)| crate::canonical::model_sha256(model)),
             },
         }],
     };
@@ -280,6 +322,52 @@ fn configuration_overrides(report: &crate::check::Report) -> Option<Vec<Configur
     (!overrides.is_empty()).then(|| overrides.into_iter().map(|(_, o)| o).collect())
 }
 
+/// The report's results, with their baseline states and the absent ones when there is a
+/// baseline. Inlined for the reason `log` is.
+#[inline(always)]
+fn results<'a>(
+    located: &Located<'a>,
+    context: &'a ExportContext,
+    changes: Option<(&'a FindingChanges, Absent)>,
+) -> Vec<SarifResult<'a>> {
+    let findings = &context.report.findings;
+    let Some((changes, absent)) = changes else {
+        return findings
+            .iter()
+            .map(|finding| result(located, context, finding))
+            .collect();
+    };
+    let mut results: Vec<SarifResult> = findings
+        .iter()
+        .zip(changes.states(findings))
+        .map(|(finding, state)| SarifResult {
+            baseline_state: Some(state.as_str()),
+            ..result(located, context, finding)
+        })
+        .collect();
+    if absent == Absent::Omitted {
+        return results;
+    }
+    results.extend(changes.resolved.iter().map(|finding| {
+        let mut absent = result(located, context, finding);
+        absent.baseline_state = Some(BaselineState::Absent.as_str());
+        absent.code_flows = None;
+        let subject_exists = match finding.subject.kind {
+            SubjectKind::Model => true,
+            _ => {
+                context.model.node(&finding.subject.id).is_some()
+                    || context.model.flow(&finding.subject.id).is_some()
+                    || context.model.boundary(&finding.subject.id).is_some()
+            }
+        };
+        if !subject_exists {
+            absent.locations = [located.location("", None)];
+        }
+        absent
+    }));
+    results
+}
+
 fn result<'a>(
     located: &Located<'a>,
     context: &ExportContext,
@@ -329,6 +417,7 @@ fn result<'a>(
         },
         code_flows,
         suppressions,
+        baseline_state: None,
         properties: ResultProperties {
             severity: finding.severity,
             subject: &finding.subject,
@@ -552,6 +641,8 @@ struct SarifResult<'a> {
     code_flows: Option<[CodeFlow<'a>; 1]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressions: Option<[Suppression; 1]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
     properties: ResultProperties<'a>,
 }
 
@@ -635,6 +726,9 @@ struct RunProperties<'a> {
     model_sha256: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     today: Option<String>,
+    /// The SHA-256 of the baseline model's canonical form, when results carry baseline states.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_model_sha256: Option<String>,
 }
 
 #[cfg(test)]
