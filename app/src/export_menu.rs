@@ -53,6 +53,8 @@ impl Choice {
             Choice::Format(Format::Oscal) => "Assessment results (OSCAL)",
             Choice::Format(Format::Csv) => "Tests of controls (CSV)",
             Choice::Format(Format::Model) => "Model (canonical JSON)",
+            Choice::Format(Format::ThreatDragon) => "Threat Dragon model (JSON)",
+            Choice::Format(Format::Otm) => "Open Threat Model (OTM)",
         }
     }
 }

@@ -12,6 +12,7 @@ use anstyle::{AnsiColor, Style};
 use clap::{Parser, Subcommand, ValueEnum};
 mod diff;
 mod export;
+mod import;
 mod sign;
 mod verify;
 
@@ -50,6 +51,10 @@ enum Command {
     /// Compare two versions of a model: elements, data reach and findings introduced or
     /// resolved. Exit 1 when the change introduces a finding at or above --fail-on.
     Diff(diff::DiffArgs),
+    /// Import another tool's model (OWASP Threat Dragon, Open Threat Model) as a flowmap/1
+    /// model, with a report of what mapped to what. Exit 0 imported, 1 imported with findings
+    /// at or above --fail-on, 2 the file could not be imported.
+    Import(import::ImportArgs),
     /// Print the JSON Schema of the flowmap/1 format.
     Schema,
     /// Check that an evidence report (HTML or Markdown) is unmodified and was made from a
@@ -149,6 +154,7 @@ fn main() -> ExitCode {
         Command::Rules { id: Some(id), .. } => explain_rule(&id),
         Command::Export(args) => export::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Import(args) => import::run(&args),
         Command::Schema => write_out(flowmap_core::schema_json()),
         Command::Verify(args) => verify::run(&args),
     };

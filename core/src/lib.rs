@@ -18,6 +18,7 @@ pub mod evidence;
 pub mod export;
 pub mod finding;
 pub mod generate;
+pub mod import;
 pub mod layout;
 pub mod load;
 pub mod model;

@@ -37,6 +37,8 @@ const EXPECTED = {
   oscal: (text) => JSON.parse(text)["assessment-results"] !== undefined,
   csv: (text) => text.startsWith("framework,"),
   model: (text) => JSON.parse(text).format === "flowmap/1",
+  td: (text) => JSON.parse(text).detail.diagrams[0].cells.length > 0,
+  otm: (text) => JSON.parse(text).otmVersion === "0.2.0",
 };
 
 test("every export of the template downloads and is the right kind of file", { timeout: TIMEOUT }, async () => {

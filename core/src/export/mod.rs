@@ -14,9 +14,11 @@ pub mod csv;
 pub mod escape;
 pub mod mermaid;
 pub mod oscal;
+pub mod otm;
 pub mod report;
 pub mod sarif;
 pub mod svg;
+pub mod threat_dragon;
 
 /// Everything an exporter may read.
 pub struct ExportContext<'a> {
@@ -76,6 +78,10 @@ pub enum Format {
     Svg,
     /// The diagram as Mermaid flowchart text.
     Mermaid,
+    /// An OWASP Threat Dragon v2 model (findings as threats).
+    ThreatDragon,
+    /// An Open Threat Model (OTM) document (findings as threats and mitigations).
+    Otm,
 }
 
 impl Format {
@@ -90,6 +96,8 @@ impl Format {
         Format::Markdown,
         Format::Svg,
         Format::Mermaid,
+        Format::ThreatDragon,
+        Format::Otm,
     ];
 
     /// The name used on the command line (`--format NAME`).
@@ -104,6 +112,8 @@ impl Format {
             Format::Markdown => "markdown",
             Format::Svg => "svg",
             Format::Mermaid => "mermaid",
+            Format::ThreatDragon => "td",
+            Format::Otm => "otm",
         }
     }
 
@@ -119,6 +129,8 @@ impl Format {
             Format::Markdown => "report.md",
             Format::Svg => "svg",
             Format::Mermaid => "mmd",
+            Format::ThreatDragon => "threat-dragon.json",
+            Format::Otm => "otm.json",
         }
     }
 
@@ -133,6 +145,7 @@ impl Format {
             Format::Markdown => "text/markdown; charset=utf-8",
             Format::Svg => "image/svg+xml",
             Format::Mermaid => "text/plain; charset=utf-8",
+            Format::ThreatDragon | Format::Otm => "application/json",
         }
     }
 
@@ -155,5 +168,7 @@ pub fn export(format: Format, context: &ExportContext) -> String {
         Format::Markdown => report::markdown(context),
         Format::Svg => svg::svg(context.model, context.report),
         Format::Mermaid => mermaid::mermaid(context.model, context.report),
+        Format::ThreatDragon => threat_dragon::threat_dragon(context),
+        Format::Otm => otm::otm(context),
     }
 }

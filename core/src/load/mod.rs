@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 pub use locate::{escape_segment, Locator, Position};
+pub use validate::{is_valid_id, MAX_ID_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS};
 
 use crate::model::{Layout, Model, FORMAT};
 
@@ -79,6 +80,17 @@ impl fmt::Display for LoadErrors {
 
 impl std::error::Error for LoadErrors {}
 
+impl LoadErrors {
+    /// Errors in text order, repeats removed, capped at [`MAX_ERRORS`].
+    pub(crate) fn of(mut errors: Vec<LoadError>) -> LoadErrors {
+        errors.sort();
+        errors.dedup();
+        let omitted = errors.len().saturating_sub(MAX_ERRORS);
+        errors.truncate(MAX_ERRORS);
+        LoadErrors { errors, omitted }
+    }
+}
+
 /// Collects errors with positions while a document is checked.
 pub(crate) struct Problems<'a> {
     locator: Option<&'a Locator<'a>>,
@@ -112,19 +124,12 @@ impl<'a> Problems<'a> {
         self.errors.is_empty()
     }
 
-    fn finish(mut self) -> LoadErrors {
-        self.errors.sort();
-        self.errors.dedup();
-        let omitted = self.errors.len().saturating_sub(MAX_ERRORS);
-        self.errors.truncate(MAX_ERRORS);
-        LoadErrors {
-            errors: self.errors,
-            omitted,
-        }
+    fn finish(self) -> LoadErrors {
+        LoadErrors::of(self.errors)
     }
 }
 
-fn single(line: usize, column: usize, message: impl Into<String>) -> LoadErrors {
+pub(crate) fn single(line: usize, column: usize, message: impl Into<String>) -> LoadErrors {
     LoadErrors {
         errors: vec![LoadError {
             line,
@@ -138,19 +143,25 @@ fn single(line: usize, column: usize, message: impl Into<String>) -> LoadErrors 
 
 /// Loads a model from the bytes of a `.flowmap.json` file.
 pub fn load(bytes: &[u8]) -> Result<Model, LoadErrors> {
+    load_str(utf8_text(bytes, "models")?)
+}
+
+/// The text of a file's bytes: refused past [`MAX_FILE_BYTES`] (`what` names the kind of file
+/// in the message), located when they are not UTF-8. The importers read their files this way.
+pub(crate) fn utf8_text<'b>(bytes: &'b [u8], what: &str) -> Result<&'b str, LoadErrors> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(single(
             1,
             1,
             format!(
-                "the file is {} bytes; models larger than {} bytes are refused",
+                "the file is {} bytes; {what} larger than {} bytes are refused",
                 bytes.len(),
                 MAX_FILE_BYTES
             ),
         ));
     }
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text,
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text),
         Err(error) => {
             let valid = &bytes[..error.valid_up_to()];
             let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
@@ -159,17 +170,16 @@ pub fn load(bytes: &[u8]) -> Result<Model, LoadErrors> {
                 .chars()
                 .count()
                 + 1;
-            return Err(single(
+            Err(single(
                 line,
                 column,
                 format!(
                     "the file is not valid UTF-8 (invalid byte at offset {})",
                     error.valid_up_to()
                 ),
-            ));
+            ))
         }
-    };
-    load_str(text)
+    }
 }
 
 /// Loads a model from text.
@@ -215,7 +225,7 @@ pub fn load_str(text: &str) -> Result<Model, LoadErrors> {
     }
 }
 
-fn syntax_message(error: &serde_json::Error) -> String {
+pub(crate) fn syntax_message(error: &serde_json::Error) -> String {
     let text = error.to_string();
     // serde_json appends " at line L column C"; the position is reported separately.
     let message = match text.rfind(" at line ") {

@@ -34,7 +34,9 @@ struct Validator<'p, 'a> {
     class_ids: HashSet<String>,
 }
 
-fn is_valid_id(id: &str) -> bool {
+/// Does `id` follow the id rules (a letter or digit, then letters, digits, `-`, `_`, `.`, `:`)?
+/// Length is checked apart, against [`MAX_ID_CHARS`].
+pub fn is_valid_id(id: &str) -> bool {
     let mut chars = id.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))

@@ -1,0 +1,300 @@
+//! Importers on real files of other tools (`tests/fixtures/import/`, origins in SOURCES.md):
+//! every fixture imports into a model the loader accepts, with the source's element and flow
+//! counts, and gets findings; the import reports are snapshots (`tests/snapshots/import/`);
+//! hostile and malformed input gets located errors, never a panic.
+
+use std::path::PathBuf;
+
+use flowmap_core::import::{detect, import, ImportOptions, Imported, Source};
+use flowmap_core::{check, load_str, to_file_json, CheckOptions};
+use proptest::prelude::*;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+struct Fixture {
+    path: &'static str,
+    source: Source,
+    /// Nodes, flows and boundaries the source has (bidirectional flows count twice).
+    nodes: usize,
+    flows: usize,
+    boundaries: usize,
+    threats: usize,
+}
+
+const FIXTURES: &[Fixture] = &[
+    Fixture {
+        path: "td/v2-model.json",
+        source: Source::ThreatDragon,
+        nodes: 2,
+        flows: 2,
+        boundaries: 1,
+        threats: 1,
+    },
+    Fixture {
+        path: "td/enter-the-dragon-2.json",
+        source: Source::ThreatDragon,
+        nodes: 3,
+        flows: 4,
+        boundaries: 2,
+        threats: 0,
+    },
+    Fixture {
+        path: "td/v1-test-model.json",
+        source: Source::ThreatDragon,
+        nodes: 4,
+        flows: 1,
+        boundaries: 1,
+        threats: 0,
+    },
+    Fixture {
+        path: "otm/manual_threat_model.yaml",
+        source: Source::Otm,
+        nodes: 3,
+        flows: 2,
+        boundaries: 3,
+        threats: 0,
+    },
+    Fixture {
+        path: "otm/lucid_example.yaml",
+        source: Source::Otm,
+        nodes: 9,
+        flows: 8,
+        boundaries: 4,
+        threats: 0,
+    },
+    Fixture {
+        path: "otm/expected_visio_nested_tzs.otm",
+        source: Source::Otm,
+        nodes: 2,
+        flows: 1,
+        boundaries: 3,
+        threats: 0,
+    },
+];
+
+fn read(path: &str) -> Vec<u8> {
+    std::fs::read(repo().join("tests/fixtures/import").join(path)).unwrap()
+}
+
+fn import_fixture(fixture: &Fixture) -> Imported {
+    let bytes = read(fixture.path);
+    let detected = detect(&bytes, fixture.path).unwrap_or_else(|e| panic!("{}: {e}", fixture.path));
+    assert_eq!(detected, fixture.source, "{}", fixture.path);
+    import(
+        &bytes,
+        fixture.source,
+        &ImportOptions {
+            file_name: fixture.path,
+        },
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", fixture.path))
+}
+
+#[test]
+fn real_files_import_with_the_sources_counts_and_get_findings() {
+    for fixture in FIXTURES {
+        let imported = import_fixture(fixture);
+        let model = &imported.model;
+        assert_eq!(
+            (
+                model.nodes.len(),
+                model.flows.len(),
+                model.boundaries.len(),
+                imported.report.threats.len()
+            ),
+            (
+                fixture.nodes,
+                fixture.flows,
+                fixture.boundaries,
+                fixture.threats
+            ),
+            "{}: nodes, flows, boundaries, threats",
+            fixture.path
+        );
+        // The project's own loader accepts the file the import writes.
+        let reloaded =
+            load_str(&to_file_json(model)).unwrap_or_else(|e| panic!("{}: {e}", fixture.path));
+        assert_eq!(&reloaded, model);
+        // Every node has a position (kept from the source, or laid out).
+        for node in &model.nodes {
+            assert!(
+                model.layout.nodes.contains_key(&node.id),
+                "{}: {} has no position",
+                fixture.path,
+                node.id
+            );
+        }
+        let report = check(model, &CheckOptions::default());
+        assert!(report.summary.total() > 0, "{}: no findings", fixture.path);
+    }
+}
+
+#[test]
+fn imports_are_deterministic() {
+    for fixture in FIXTURES {
+        let a = import_fixture(fixture);
+        let b = import_fixture(fixture);
+        assert_eq!(to_file_json(&a.model), to_file_json(&b.model));
+        assert_eq!(a.report.json(None), b.report.json(None));
+    }
+}
+
+fn snapshot(name: &str, text: &str) {
+    insta::with_settings!({
+        snapshot_path => repo().join("tests/snapshots/import"),
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+#[test]
+fn import_reports() {
+    for fixture in FIXTURES {
+        let imported = import_fixture(fixture);
+        let summary = check(&imported.model, &CheckOptions::default()).summary;
+        let name = fixture.path.replace(['/', '.'], "-");
+        snapshot(
+            &format!("{name}-report"),
+            &imported.report.text(Some(&summary)),
+        );
+        snapshot(&format!("{name}-model"), &to_file_json(&imported.model));
+    }
+    // One JSON rendering, to pin the documented `flowmap-import-report/1` shape.
+    let imported = import_fixture(&FIXTURES[0]);
+    snapshot("td-v2-model-json-report-json", &imported.report.json(None));
+}
+
+fn import_errors(text: &str, source: Source, file_name: &str) -> Vec<String> {
+    match import(text.as_bytes(), source, &ImportOptions { file_name }) {
+        Ok(imported) => panic!("accepted: {}", to_file_json(&imported.model)),
+        Err(errors) => errors
+            .errors
+            .iter()
+            .map(|e| format!("{}:{} {} {}", e.line, e.column, e.pointer, e.message))
+            .collect(),
+    }
+}
+
+#[test]
+fn malformed_input_gets_located_errors() {
+    let cases: &[(&str, Source, &str, &str)] = &[
+        ("{\"summary\": {}, \"detail\": {\"diagrams\": [{\"cells\": [{\"shape\": \"actor\", \"id\": \"a\", \"data\": {\"name\": 7}}]}]}}",
+         Source::ThreatDragon, "x.json", "1:99 /detail/diagrams/0/cells/0/data/name expected a string, found the number 7"),
+        ("{\"summary\": {\"title\": \"t\"}, \"detail\": {\"diagrams\": 3}}", Source::ThreatDragon, "x.json",
+         "1:52 /detail/diagrams expected a list, found the number 3"),
+        ("{\"summary\": ", Source::ThreatDragon, "x.json", "the document ends too early"),
+        ("otmVersion: 0.2.0\nproject:\n  name: P\n  id: p\ncomponents:\n  - id: a\n    name: A\n    type: x\n    parent:\n      trustZone: missing\n",
+         Source::Otm, "x.yaml", "10:7 /components/0/parent invalid parent: trust zone \"missing\" does not exist"),
+        ("otmVersion: 0.2.0\nproject:\n  name: P\n  id: p\ndataflows:\n  - id: f\n    name: F\n    source: a\n    destination: b\n",
+         Source::Otm, "x.yaml", "8:13 /dataflows/0/source source \"a\" is not a component of the file"),
+        ("otmVersion: 0.2.0\nproject: {name: P, id: p, name: Q}\n", Source::Otm, "x.yaml", "duplicate key \"name\""),
+        ("a: &a [1, 2]\nb: [*a, *a, *a]\nc: *b\n", Source::Otm, "x.yaml", "3:4  invalid YAML: while parsing node, found unknown anchor"),
+    ];
+    for (text, source, file, expected) in cases {
+        let errors = import_errors(text, *source, file);
+        assert!(
+            errors.iter().any(|e| e.contains(expected)),
+            "{text}\nexpected {expected:?} in {errors:#?}"
+        );
+    }
+}
+
+#[test]
+fn detection_names_the_formats_it_knows() {
+    let error = detect(b"{\"hello\": 1}", "x.json").unwrap_err();
+    let message = &error.errors[0].message;
+    assert!(
+        message.contains("td (OWASP Threat Dragon") && message.contains("otm (Open Threat Model"),
+        "{message}"
+    );
+    let yaml = detect(b"otmVersion: 0.2.0\nproject: {name: P, id: p}\n", "x.yaml").unwrap();
+    assert_eq!(yaml, Source::Otm);
+}
+
+#[test]
+fn hostile_yaml_is_bounded() {
+    let mut bomb = String::from(
+        "otmVersion: 0.2.0\nproject: {name: P, id: p}\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n",
+    );
+    for level in 1..10 {
+        let p = level - 1;
+        bomb.push_str(&format!("a{level}: &a{level} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+    }
+    let errors = import_errors(&bomb, Source::Otm, "bomb.yaml");
+    assert!(
+        errors.iter().any(|e| e.contains("alias bomb")),
+        "{errors:?}"
+    );
+    let deep = format!("otmVersion: 1\nproject: {}\n", "[".repeat(10_000));
+    let errors = import_errors(&deep, Source::Otm, "deep.yaml");
+    assert!(!errors.is_empty());
+    let deep_json = format!("{{\"summary\": {}", "[".repeat(10_000));
+    assert!(!import_errors(&deep_json, Source::ThreatDragon, "deep.json").is_empty());
+}
+
+/// Hostile strings survive into the model (escaped only where they are rendered) and are made
+/// visible in the text report.
+#[test]
+fn hostile_names_are_escaped_in_the_text_report() {
+    let text = "{\"summary\": {\"title\": \"Shop\\u001b[2J\"}, \"detail\": {\"diagrams\": [{\"cells\": [{\"shape\": \"actor\", \"id\": \"a\", \"data\": {\"name\": \"Eve\\u202e\\nforged line\"}}]}]}}";
+    let imported = import(
+        text.as_bytes(),
+        Source::ThreatDragon,
+        &ImportOptions {
+            file_name: "x.json",
+        },
+    )
+    .unwrap();
+    let report = imported.report.text(None);
+    assert!(
+        !report.contains('\u{1b}') && !report.contains('\u{202e}'),
+        "{report}"
+    );
+    assert!(
+        report.contains("[U+001B]") && report.contains("Eve[U+202E]\\nforged line"),
+        "{report}"
+    );
+    assert_eq!(imported.model.nodes[0].name, "Eve\u{202e}\nforged line");
+}
+
+fn all_fixture_bytes() -> Vec<(Source, &'static str, Vec<u8>)> {
+    FIXTURES
+        .iter()
+        .map(|f| (f.source, f.path, read(f.path)))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512), yaml in any::<bool>()) {
+        let name = if yaml { "x.yaml" } else { "x.json" };
+        let _ = detect(&bytes, name);
+        for source in Source::ALL {
+            let _ = import(&bytes, *source, &ImportOptions { file_name: name });
+        }
+    }
+
+    #[test]
+    fn truncations_and_mutations_of_real_files_never_panic(
+        which in 0usize..6, cut in 0.0f64..1.0, at in 0.0f64..1.0, byte in any::<u8>()
+    ) {
+        let fixtures = all_fixture_bytes();
+        let (source, name, bytes) = &fixtures[which % fixtures.len()];
+        let truncated = &bytes[..(bytes.len() as f64 * cut) as usize];
+        if let Ok(imported) = import(truncated, *source, &ImportOptions { file_name: name }) {
+            prop_assert!(load_str(&to_file_json(&imported.model)).is_ok());
+        }
+        let mut mutated = bytes.clone();
+        let i = ((mutated.len() as f64 * at) as usize).min(mutated.len() - 1);
+        mutated[i] = byte;
+        if let Ok(imported) = import(&mutated, *source, &ImportOptions { file_name: name }) {
+            prop_assert!(load_str(&to_file_json(&imported.model)).is_ok());
+        }
+    }
+}
