@@ -738,6 +738,8 @@ fn ClassRow(
                     on:change=move |ev| { let v = event_target_checked(&ev); with_class(Box::new(move |c| c.personal = v)) } /><span>"Personal"</span></label>
                 <label class="check"><input type="checkbox" name="class-never-store" prop:checked=class.never_store
                     on:change=move |ev| { let v = event_target_checked(&ev); with_class(Box::new(move |c| c.never_store = v)) } /><span>"Never store"</span></label>
+                <label class="check" title="A node that receives this class uses it rather than forwarding it: it reaches further only on flows that declare it (credentials, session tokens)"><input type="checkbox" name="class-consumed-at-hop" prop:checked=class.consumed_at_hop
+                    on:change=move |ev| { let v = event_target_checked(&ev); with_class(Box::new(move |c| c.consumed_at_hop = v)) } /><span>"Consumed at hop"</span></label>
             </div>
             <button type="button" class="button quiet" on:click=move |_| edit(Box::new(move |s| { if i < s.classes.len() { s.classes.remove(i); } }))>"Remove class"</button>
         </div>
