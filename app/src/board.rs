@@ -389,6 +389,7 @@ pub fn Board() -> impl IntoView {
                         <g class="boundaries">
                             {shapes(Shape::Boundary, Signal::derive(still(|v| &v.boundaries)))}
                         </g>
+                        <crate::compare::RemovedGhosts />
                         <g class="flows">
                             <g class="flow-sketch">
                                 {move || sketch.get().into_iter().map(|(_, colour, d)| view! {
@@ -514,6 +515,7 @@ fn NodeShape(id: String) -> impl IntoView {
     view! {
         <g
             data-node=id.clone()
+            data-change=move || key.with_value(|k| ui.compare.marks.get(k))
             class="node"
             class:selected=selected
             transform=transform
@@ -665,6 +667,7 @@ fn FlowShape(id: String) -> impl IntoView {
     view! {
         <g
             data-flow=id.clone()
+            data-change=move || key.with_value(|k| ui.compare.marks.get(k))
             class="flow"
             class:selected=move || selected.get()
             class:highlighted=move || highlighted.get()
@@ -733,6 +736,7 @@ fn BoundaryShape(id: String) -> impl IntoView {
     view! {
         <g
             data-boundary=id.clone()
+            data-change=move || key.with_value(|k| ui.compare.marks.get(k))
             class=move || boundary.with(|b| b.as_ref().map(|b| format!("boundary b-{}", b.kind)).unwrap_or_default())
             class:selected=move || selected.get()
         >

@@ -101,15 +101,8 @@ pub fn ExportMenu() -> impl IntoView {
                     &text,
                     format.media_type(),
                 ),
-                (Response::Failed(failure), _) => Err(failure
-                    .problems
-                    .iter()
-                    .map(|p| match p.location() {
-                        Some(at) => format!("{at}: {}", p.message),
-                        None => p.message.clone(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ")),
+                (Response::Failed(failure), _) => Err(failure.summary()),
+                (_, _) => Err("unexpected answer from the worker".into()),
             };
             problem.try_set(result.err());
         });

@@ -33,6 +33,15 @@ pub enum Request {
         /// When the evidence was produced, RFC 3339 UTC (`2026-11-22T17:38:52Z`).
         timestamp: String,
     },
+    /// The model compared with a baseline (`crate::compare::between`).
+    Compare {
+        /// The baseline file's name, for its located errors.
+        baseline_name: String,
+        baseline_json: String,
+        model_json: String,
+        /// The day both are checked as of, `YYYY-MM-DD`.
+        today: String,
+    },
 }
 
 /// The worker's answer to one [`Request`].
@@ -41,6 +50,8 @@ pub enum Request {
 pub enum Response {
     /// The text of an export.
     Export { text: String },
+    /// What differs between a baseline and the model.
+    Compare(crate::compare::Changes),
     /// The request could not be done; every problem with its location.
     Failed(Failure),
 }
@@ -48,6 +59,20 @@ pub enum Response {
 /// Answers a request (in the worker; on the host in tests).
 pub fn run(request: Request) -> Response {
     match request {
+        Request::Compare {
+            baseline_name,
+            baseline_json,
+            model_json,
+            today,
+        } => match flowmap_core::Date::parse(&today) {
+            Err(e) => failed(&baseline_name, &e),
+            Ok(today) => {
+                match crate::compare::between(&baseline_name, &baseline_json, &model_json, today) {
+                    Ok(changes) => Response::Compare(changes),
+                    Err(failure) => Response::Failed(failure),
+                }
+            }
+        },
         Request::Export {
             format,
             model_json,

@@ -5,6 +5,7 @@
 
 mod board;
 mod canvas;
+mod compare;
 mod editor;
 mod export_menu;
 mod inspector;

@@ -255,6 +255,18 @@ impl Problem {
 }
 
 impl Failure {
+    /// Every problem on one line, each with its location: for a short notice.
+    pub fn summary(&self) -> String {
+        self.problems
+            .iter()
+            .map(|p| match p.location() {
+                Some(at) => format!("{at}: {}", p.message),
+                None => p.message.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
     /// The loader's located errors for a file named `source`.
     pub fn of_load(source: &str, errors: &LoadErrors) -> Self {
         Failure {

@@ -95,6 +95,8 @@ pub struct Ui {
     pub flow_ends: Keyed<Option<(End, Point)>>,
     /// A boundary being resized and its rectangle so far.
     pub resizing: Keyed<Option<Rect>>,
+    /// Compare with…: the baseline and what differs from it.
+    pub compare: crate::compare::Compare,
 }
 
 impl Ui {
@@ -156,6 +158,7 @@ impl Ui {
             label_spots: Keyed::new(),
             flow_ends: Keyed::new(),
             resizing: Keyed::new(),
+            compare: crate::compare::Compare::new(),
         }
     }
 
@@ -478,7 +481,12 @@ impl Ui {
 
     pub fn open_bytes(&self, name: &str, bytes: &[u8]) {
         match session::load(name, bytes) {
-            Ok(model) => self.replace(model),
+            Ok(model) => {
+                // A model that loaded is UTF-8 JSON.
+                self.compare
+                    .remember(name, String::from_utf8_lossy(bytes).into_owned());
+                self.replace(model)
+            }
             Err(failure) => self.failure.set(Some(failure)),
         }
     }
@@ -487,8 +495,9 @@ impl Ui {
         let (name, text) = self
             .editor
             .with_model_untracked(|m| (session::file_name(m), flowmap_core::to_file_json(m)));
-        if let Err(e) = platform::download_text(&name, &text, "application/json") {
-            self.failure.set(Some(session::unreadable(&name, &e)));
+        match platform::download_text(&name, &text, "application/json") {
+            Ok(()) => self.compare.remember(&name, text),
+            Err(e) => self.failure.set(Some(session::unreadable(&name, &e))),
         }
     }
 
@@ -540,6 +549,7 @@ pub fn App() -> impl IntoView {
     provide_context(ui);
     ui.sync_elements();
     ui.schedule_check();
+    crate::compare::watch(ui);
     crate::persist::provide_autosave();
 
     Effect::new(move |_| platform::set_theme(if ui.dark.get() { "dark" } else { "light" }));
@@ -579,6 +589,7 @@ pub fn App() -> impl IntoView {
                 <main class="stage">
                     <crate::persist::RecoveryNotice />
                     {move || ui.failure.get().map(|f| view! { <ErrorPanel failure=f /> })}
+                    <crate::compare::CompareBanner />
                     <Board />
                 </main>
                 <div class="side">
@@ -705,6 +716,7 @@ fn Toolbar() -> impl IntoView {
                     <button type="button" class="tool" data-action="templates" title="Templates"
                         on:click=move |_| ui.dialog.set(Dialog::Templates)>"Templates"</button>
                     <crate::export_menu::ExportMenu />
+                    <crate::compare::CompareMenu />
                     <input
                         node_ref=ui.file_input
                         data-open=""
@@ -912,6 +924,7 @@ fn FindingsPanel() -> impl IntoView {
                 </ul>
             </header>
             <div class="findings-scroll">
+                <crate::compare::ComparedFindings />
                 {move || {
                     let w = waived();
                     (w > 0).then(|| view! {
