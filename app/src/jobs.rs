@@ -33,6 +33,13 @@ pub enum Request {
         /// When the evidence was produced, RFC 3339 UTC (`2026-11-22T17:38:52Z`).
         timestamp: String,
     },
+    /// Another tool's file imported (`crate::import_dialog::preview`).
+    Import {
+        file_name: String,
+        text: String,
+        /// The day the imported model is checked as of, `YYYY-MM-DD`.
+        today: String,
+    },
     /// The model compared with a baseline (`crate::compare::between`).
     Compare {
         /// The baseline file's name, for its located errors.
@@ -50,6 +57,8 @@ pub enum Request {
 pub enum Response {
     /// The text of an export.
     Export { text: String },
+    /// An import and its report.
+    Import(crate::import_dialog::Preview),
     /// What differs between a baseline and the model.
     Compare(crate::compare::Changes),
     /// The request could not be done; every problem with its location.
@@ -59,6 +68,17 @@ pub enum Response {
 /// Answers a request (in the worker; on the host in tests).
 pub fn run(request: Request) -> Response {
     match request {
+        Request::Import {
+            file_name,
+            text,
+            today,
+        } => match flowmap_core::Date::parse(&today) {
+            Err(e) => failed(&file_name, &e),
+            Ok(today) => match crate::import_dialog::preview(&file_name, &text, today) {
+                Ok(preview) => Response::Import(preview),
+                Err(failure) => Response::Failed(failure),
+            },
+        },
         Request::Compare {
             baseline_name,
             baseline_json,

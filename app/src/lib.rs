@@ -8,6 +8,7 @@ mod canvas;
 mod compare;
 mod editor;
 mod export_menu;
+mod import_dialog;
 mod inspector;
 pub mod jobs;
 mod keyed;

@@ -30,6 +30,8 @@ pub enum Dialog {
     None,
     Templates,
     Help,
+    /// The import report of another tool's file (`Ui::importing`).
+    Import,
 }
 
 /// The editor's UI state, shared through context. Selection, viewport and gestures are
@@ -95,6 +97,8 @@ pub struct Ui {
     pub flow_ends: Keyed<Option<(End, Point)>>,
     /// A boundary being resized and its rectangle so far.
     pub resizing: Keyed<Option<Rect>>,
+    /// An import waiting in its dialog to be accepted.
+    pub importing: RwSignal<Option<crate::import_dialog::Preview>>,
     /// Compare with…: the baseline and what differs from it.
     pub compare: crate::compare::Compare,
 }
@@ -158,6 +162,7 @@ impl Ui {
             label_spots: Keyed::new(),
             flow_ends: Keyed::new(),
             resizing: Keyed::new(),
+            importing: RwSignal::new(None),
             compare: crate::compare::Compare::new(),
         }
     }
@@ -487,6 +492,9 @@ impl Ui {
                     .remember(name, String::from_utf8_lossy(bytes).into_owned());
                 self.replace(model)
             }
+            Err(_) if !crate::import_dialog::is_flowmap(name, bytes) => {
+                crate::import_dialog::start(*self, name.to_owned(), bytes.to_vec())
+            }
             Err(failure) => self.failure.set(Some(failure)),
         }
     }
@@ -601,9 +609,10 @@ pub fn App() -> impl IntoView {
                 Dialog::None => ().into_any(),
                 Dialog::Templates => view! { <TemplatesDialog /> }.into_any(),
                 Dialog::Help => view! { <HelpDialog /> }.into_any(),
+                Dialog::Import => view! { <crate::import_dialog::ImportDialog /> }.into_any(),
             }}
             <div class="drop-overlay" aria-hidden="true">
-                <p>"Drop a Flowmap model to open it"</p>
+                <p>"Drop a Flowmap model to open it, or another tool's model to import it"</p>
             </div>
         </div>
     }
@@ -709,7 +718,7 @@ fn Toolbar() -> impl IntoView {
                 <div class="tool-group">
                     <button type="button" class="tool" data-action="new" title="New empty model"
                         on:click=move |_| ui.replace(session::empty_model())>"New"</button>
-                    <button type="button" class="tool" data-action="open" title="Open a .flowmap.json file (Ctrl+O)"
+                    <button type="button" class="tool" data-action="open" title="Open a .flowmap.json file, or import a Threat Dragon, OTM or other tool's model (Ctrl+O)"
                         on:click=move |_| ui.open_chooser()>"Open…"</button>
                     <button type="button" class="tool" data-action="save" title="Download the model (Ctrl+S)"
                         on:click=move |_| ui.save()>"Save"</button>
@@ -723,8 +732,8 @@ fn Toolbar() -> impl IntoView {
                         class="visually-hidden"
                         type="file"
                         tabindex="-1"
-                        aria-label="Open a Flowmap model file"
-                        accept=".json,.flowmap.json,application/json"
+                        aria-label="Open a Flowmap model, or another tool's model to import"
+                        accept=".json,.flowmap.json,.yaml,.yml,.otm,application/json"
                         on:change=move |ev| {
                             if let Some(file) = platform::take_chosen_file(&ev) {
                                 load_file(file, ui);
