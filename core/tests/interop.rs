@@ -94,8 +94,112 @@ fn otm_exports_validate_against_the_otm_schema() {
     }
 }
 
+/// CALM's architecture schema (`core.json`, draft 2020-12), its references to the other CALM
+/// schemas resolved from `schema/vendor/calm-1.1/`, never from the network.
+fn calm_schema() -> jsonschema::Validator {
+    struct Vendored;
+    impl jsonschema::Retrieve for Vendored {
+        fn retrieve(
+            &self,
+            uri: &jsonschema::Uri<String>,
+        ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+            let name = uri
+                .as_str()
+                .strip_prefix("https://calm.finos.org/release/1.1/meta/")
+                .ok_or_else(|| format!("not a vendored CALM schema: {}", uri.as_str()))?;
+            let text = std::fs::read_to_string(repo().join("schema/vendor/calm-1.1").join(name))?;
+            Ok(serde_json::from_str(&text)?)
+        }
+    }
+    let text = std::fs::read_to_string(repo().join("schema/vendor/calm-1.1/core.json")).unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    jsonschema::draft202012::options()
+        .with_retriever(Vendored)
+        .build(&schema)
+        .unwrap_or_else(|e| panic!("core.json: {e}"))
+}
+
+#[test]
+fn calm_exports_validate_against_the_calm_schema() {
+    let validator = calm_schema();
+    for (name, model) in models() {
+        assert_valid(&validator, &export_as(&model, Format::Calm), &name);
+    }
+}
+
+#[test]
+fn calm_exports_keep_every_element_and_membership() {
+    let (_, model) = models().into_iter().next().unwrap();
+    let calm: Value = serde_json::from_str(&export_as(&model, Format::Calm)).unwrap();
+    let ids = |key: &str| -> BTreeSet<String> {
+        calm[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["unique-id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let nodes = ids("nodes");
+    for id in model
+        .nodes
+        .iter()
+        .map(|n| &n.id)
+        .chain(model.boundaries.iter().map(|b| &b.id))
+    {
+        assert!(nodes.contains(id), "{id}");
+    }
+    let relationships = ids("relationships");
+    for flow in &model.flows {
+        assert!(relationships.contains(&flow.id), "{}", flow.id);
+    }
+    let relationship = |id: &str| {
+        calm["relationships"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["unique-id"] == id)
+            .unwrap()
+            .clone()
+    };
+    // Membership: the VPC holds the functions and stores; the vendor is composed of its API.
+    let vpc = relationship("flowmap-members-vpc");
+    let members = vpc["relationship-type"]["deployed-in"]["nodes"]
+        .as_array()
+        .unwrap();
+    assert!(members.iter().any(|m| m == "checkout-fn"), "{vpc}");
+    let stripe = relationship("flowmap-members-stripe");
+    assert_eq!(
+        stripe["relationship-type"]["composed-of"]["nodes"][0],
+        "stripe-api"
+    );
+    let aws = relationship("flowmap-members-aws-prod");
+    assert!(
+        aws["relationship-type"]["deployed-in"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m == "vpc"),
+        "nested boundaries are members too: {aws}"
+    );
+    // What CALM has no field for rides in metadata.
+    let call = relationship("checkout-call");
+    assert_eq!(call["protocol"], "HTTPS");
+    assert_eq!(call["metadata"]["flowmap"]["encrypted"], true);
+    assert_eq!(call["metadata"]["flowmap"]["authenticated"], true);
+    assert_eq!(call["metadata"]["flowmap"]["data"][0], "personal");
+    assert_eq!(calm["metadata"]["name"], model.name.as_str());
+}
+
 #[test]
 fn the_schemas_reject_what_they_should() {
+    // CALM: a node without its required description, a relationship of no type.
+    let calm = calm_schema();
+    assert!(!calm.is_valid(&serde_json::json!({
+        "nodes": [{ "unique-id": "a", "node-type": "service", "name": "A" }]
+    })));
+    assert!(!calm.is_valid(&serde_json::json!({
+        "relationships": [{ "unique-id": "r", "relationship-type": {} }]
+    })));
     // The validators really validate: a file without its required parts fails.
     let td = schema("threat-dragon-v2.schema.json");
     assert!(!td.is_valid(&serde_json::json!({ "summary": { "title": "x" } })));
@@ -403,7 +507,7 @@ fn without_flowmap_records_exactly_the_listed_fields_are_lost() {
 #[test]
 fn exports_of_the_example() {
     let (_, model) = models().into_iter().next().unwrap();
-    for format in [Format::ThreatDragon, Format::Otm] {
+    for format in [Format::ThreatDragon, Format::Otm, Format::Calm] {
         insta::with_settings!({
             snapshot_path => repo().join("tests/snapshots/interop"),
             prepend_module_to_snapshot => false,

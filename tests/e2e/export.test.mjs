@@ -39,6 +39,7 @@ const EXPECTED = {
   model: (text) => JSON.parse(text).format === "flowmap/1",
   td: (text) => JSON.parse(text).detail.diagrams[0].cells.length > 0,
   otm: (text) => JSON.parse(text).otmVersion === "0.2.0",
+  calm: (text) => JSON.parse(text).$schema === "https://calm.finos.org/release/1.1/meta/calm.json",
 };
 
 test("every export of the template downloads and is the right kind of file", { timeout: TIMEOUT }, async () => {
