@@ -321,9 +321,13 @@ pub fn Board() -> impl IntoView {
         }
     };
 
+    // Not while the autosave is being read: the hint would flash before the restored work.
+    let autosave = use_context::<crate::persist::Autosave>();
     let empty = move || {
-        ui.index
-            .with(|i| i.node_ids.is_empty() && i.boundary_ids.is_empty())
+        autosave.is_none_or(|a| a.settled())
+            && ui
+                .index
+                .with(|i| i.node_ids.is_empty() && i.boundary_ids.is_empty())
     };
     let panning = move || ui.space.get() || ui.gesture.with(|g| matches!(g, Gesture::Pan { .. }));
     // While a gesture moves something, a shield over the canvas takes the pointer: hover effects

@@ -29,6 +29,9 @@ pub struct Document {
     revision: u64,
     /// Increments on every change that is not only layout: what checks depend on.
     semantic: u64,
+    /// Increments when another model replaces this one (New, Open, a template, an import):
+    /// a new document, autosaved under its own key (`crate::persist`).
+    generation: u64,
 }
 
 impl Document {
@@ -39,6 +42,7 @@ impl Document {
             history: History::default(),
             revision: 0,
             semantic: 0,
+            generation: 0,
         }
     }
 
@@ -48,6 +52,11 @@ impl Document {
 
     pub fn revision(&self) -> u64 {
         self.revision
+    }
+
+    /// See the field: which document this is, as a count of replacements.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// Like [`Self::revision`], but a step that only moves or resizes things leaves it alone:
@@ -109,6 +118,7 @@ impl Document {
             self.revision += 1;
             self.semantic += 1;
         }
+        self.generation += 1;
     }
 
     /// Replaces the model and forgets the history (restore from an autosave).
@@ -159,6 +169,11 @@ impl EditorState {
     /// every model change: read it through a `Memo` to re-run only when it moves.
     pub fn semantic_revision(&self) -> u64 {
         self.doc.with(Document::semantic_revision)
+    }
+
+    /// Increments when another model replaces the current one. Reactive.
+    pub fn generation(&self) -> u64 {
+        self.doc.with(Document::generation)
     }
 
     pub fn revision_untracked(&self) -> u64 {

@@ -3,7 +3,16 @@
 //! - Every model change (the editor's revision moves) schedules a save [`DEBOUNCE`] after the
 //!   last change; hiding or leaving the page (`visibilitychange`, `pagehide`) saves at once.
 //! - A save stores the model file text ([`flowmap_core::to_file_json`]) with the time, the model's
-//!   name and the app version under [`CURRENT_KEY`].
+//!   name and the app version under the document's own key (`doc-…`): each document (a model
+//!   replaced by New, Open, a template or an import is a new one) autosaves apart, so two tabs
+//!   with two models never overwrite each other. The tab's URL names its document (`#doc=KEY`),
+//!   so a reload restores the same one; a tab opened without one restores the document saved
+//!   last ([`choose`]). Tabs tell each other which document they have open (a
+//!   `BroadcastChannel`); two tabs on the same document are told, and either can go on as a
+//!   copy under a key of its own. Autosaves of older versions (one key, [`CURRENT_KEY`]) are
+//!   read as a document like any other.
+//! - Until the autosave is read the editor shows nothing (no template flash); with nothing to
+//!   restore it starts with the worked example.
 //! - On start, the autosave goes through [`flowmap_core::load`] (all or nothing) and, if it
 //!   loads, is handed to [`EditorState::restore`]. One that does not load (corrupt, from a newer
 //!   version, edited by hand) is never discarded: it is set aside under a `recovery-…` key before
@@ -28,8 +37,43 @@ use crate::platform::{self, AutosaveRecord, StoredAutosave};
 
 /// How long after the last change the model is saved.
 pub const DEBOUNCE: Duration = Duration::from_millis(400);
-/// The key of the autosave of the current work.
+/// The key that versions before per-document autosave wrote the current work under.
 pub const CURRENT_KEY: &str = "current";
+/// The prefix of a document's key.
+pub const DOC_PREFIX: &str = "doc-";
+/// The URL fragment that names the tab's document: `#doc=KEY`.
+pub const HASH_PREFIX: &str = "doc=";
+/// The channel the tabs of this origin talk on.
+const TABS_CHANNEL: &str = "flowmap-documents";
+
+/// Which stored document a tab starts with: the one its URL names, if stored; else the one
+/// saved last (`documents`: key and when it was saved); `None` when there is none.
+pub fn choose(named: Option<&str>, documents: &[(String, Option<f64>)]) -> Option<String> {
+    if let Some(named) = named.filter(|n| documents.iter().any(|(k, _)| k == n)) {
+        return Some(named.to_owned());
+    }
+    documents
+        .iter()
+        .max_by(|a, b| {
+            a.1.unwrap_or(0.0)
+                .total_cmp(&b.1.unwrap_or(0.0))
+                .then_with(|| b.0.cmp(&a.0))
+        })
+        .map(|(k, _)| k.clone())
+}
+
+/// Is this a document's key (not a set-aside unreadable autosave)?
+pub fn is_document(key: &str) -> bool {
+    key == CURRENT_KEY || key.starts_with(DOC_PREFIX)
+}
+
+/// A message between tabs: `open TAB KEY` (this tab has document KEY open) or `here TAB KEY`
+/// (the answer of a tab that has it open too).
+fn parse_message(text: &str) -> Option<(&str, &str, &str)> {
+    let mut parts = text.split(' ');
+    let (kind, tab, key) = (parts.next()?, parts.next()?, parts.next()?);
+    matches!(kind, "open" | "here").then_some((kind, tab, key))
+}
 /// Keys of autosaves that failed to load, kept until the user dismisses them.
 pub const RECOVERY_PREFIX: &str = "recovery-";
 
@@ -185,6 +229,8 @@ struct Inner {
     saved_revision: Option<u64>,
     /// Number of writes issued; only the newest decides the status.
     writes: u64,
+    /// The document's key: where saves go.
+    key: String,
 }
 
 /// The autosave of the editor's model. `Copy`; in context after [`provide_autosave`].
@@ -194,6 +240,10 @@ pub struct Autosave {
     status: RwSignal<Status>,
     recoveries: RwSignal<Vec<Recovery>>,
     inner: StoredValue<Inner>,
+    /// Another tab has this document open.
+    pub shared: RwSignal<bool>,
+    /// This tab's id, in the messages between tabs.
+    tab: StoredValue<String>,
 }
 
 /// Starts autosave for the [`EditorState`] in context: restores the previous autosave, then
@@ -205,8 +255,20 @@ pub fn provide_autosave() -> Autosave {
         status: RwSignal::new(Status::Starting),
         recoveries: RwSignal::new(Vec::new()),
         inner: StoredValue::new(Inner::default()),
+        shared: RwSignal::new(false),
+        tab: StoredValue::new(platform::random_id()),
     };
     provide_context(autosave);
+
+    // Another model replaced this one: a new document, under a key of its own.
+    Effect::new(move |previous: Option<u64>| {
+        let generation = editor.generation();
+        if previous.is_some_and(|p| p != generation) && autosave.inner.with_value(|i| i.ready) {
+            autosave.open_as(new_key());
+        }
+        generation
+    });
+    platform::tabs_open(TABS_CHANNEL, move |text| autosave.heard(&text));
 
     Effect::new(move |_| {
         let revision = editor.revision();
@@ -222,14 +284,67 @@ pub fn provide_autosave() -> Autosave {
     autosave
 }
 
+/// A fresh document key.
+fn new_key() -> String {
+    format!("{DOC_PREFIX}{}", platform::random_id())
+}
+
 impl Autosave {
+    /// Makes `key` the tab's document: saves go there, the URL names it, the other tabs hear.
+    fn open_as(self, key: String) {
+        platform::replace_hash(&format!("{HASH_PREFIX}{key}"));
+        self.inner.update_value(|i| i.key = key);
+        self.shared.set(false);
+        self.announce("open");
+    }
+
+    fn announce(self, kind: &str) {
+        let key = self.inner.with_value(|i| i.key.clone());
+        platform::tabs_post(&format!("{kind} {} {key}", self.tab.get_value()));
+    }
+
+    /// A message from another tab.
+    fn heard(self, text: &str) {
+        let Some((kind, tab, key)) = parse_message(text) else {
+            return;
+        };
+        if self.inner.is_disposed() || tab == self.tab.get_value() {
+            return;
+        }
+        if self.inner.with_value(|i| !i.key.is_empty() && i.key == key) {
+            self.shared.set(true);
+            if kind == "open" {
+                self.announce("here");
+            }
+        }
+    }
+
+    /// The previous autosave has been read and restored, or found absent. Reactive.
+    pub fn settled(self) -> bool {
+        self.status.with(|s| *s != Status::Starting)
+    }
+
+    /// Goes on with this tab's model as a document of its own (saved at once).
+    pub fn continue_as_copy(self) {
+        self.open_as(new_key());
+        self.inner.update_value(|i| i.saved_revision = None);
+        self.schedule();
+    }
+
     /// Reads the stored autosaves: restores the current one, sets aside and lists those that
     /// do not load.
     async fn start(self) {
         match self.recover().await {
             Ok(Some(saved_at_ms)) => self.status.set(Status::Restored { saved_at_ms }),
             Ok(None) => self.status.set(Status::Idle),
-            Err(reason) => self.status.set(Status::Failed(reason)),
+            Err(reason) => {
+                if self.inner.with_value(|i| i.key.is_empty()) {
+                    // Storage cannot be read at all: start as on a first visit.
+                    self.start_with(crate::session::template("serverless-shop"));
+                    self.open_as(new_key());
+                }
+                self.status.set(Status::Failed(reason))
+            }
         }
         self.inner.update_value(|i| i.ready = true);
         // A change made while the autosave was being read is saved now.
@@ -259,13 +374,23 @@ impl Autosave {
             }
         }
 
+        let mut documents = Vec::new();
+        for key in keys.iter().filter(|k| is_document(k)) {
+            if let Ok(Some(stored)) = platform::autosave_get(key).await {
+                documents.push((key.clone(), stored.saved_at_ms));
+            }
+        }
+        let hash = platform::location_hash();
+        let chosen = choose(hash.strip_prefix(HASH_PREFIX), &documents);
+        let key = chosen.clone().unwrap_or_else(new_key);
+        self.open_as(key.clone());
         let mut restored = None;
         let mut failure = None;
-        let current = match keys.iter().any(|k| k == CURRENT_KEY) {
-            true => platform::autosave_get(CURRENT_KEY)
+        let current = match chosen {
+            Some(_) => platform::autosave_get(&key)
                 .await
                 .map_err(|e| format!("the autosave could not be read ({e})"))?,
-            false => None,
+            None => None,
         };
         if let Some(stored) = current {
             match examine(&stored.text) {
@@ -273,19 +398,19 @@ impl Autosave {
                 Err(errors) => {
                     if recoveries.iter().any(|r| r.text == stored.text) {
                         // Already set aside (a reload before the first save of new work).
-                        let _ = platform::autosave_delete(CURRENT_KEY).await;
+                        let _ = platform::autosave_delete(&key).await;
                     } else {
-                        let key = format!("{RECOVERY_PREFIX}{}", platform::now_ms() as u64);
+                        let copy_key = format!("{RECOVERY_PREFIX}{}", platform::now_ms() as u64);
                         let copy = AutosaveRecord {
                             model_json: stored.text.clone(),
                             saved_at_ms: stored.saved_at_ms,
                             source: stored.source.clone().unwrap_or_default(),
                             app_version: flowmap_core::VERSION.to_owned(),
                         };
-                        match platform::autosave_put(&key, &copy).await {
+                        match platform::autosave_put(&copy_key, &copy).await {
                             Ok(()) => {
-                                let _ = platform::autosave_delete(CURRENT_KEY).await;
-                                recoveries.push(Recovery::new(&key, stored, errors));
+                                let _ = platform::autosave_delete(&key).await;
+                                recoveries.push(Recovery::new(&copy_key, stored, errors));
                             }
                             Err(e) => {
                                 // Keep it where it is, and do not save over it.
@@ -294,7 +419,7 @@ impl Autosave {
                                     "the unreadable autosave could not be set aside ({e}); \
                                      autosave is paused so that it is not overwritten"
                                 ));
-                                recoveries.push(Recovery::new(CURRENT_KEY, stored, errors));
+                                recoveries.push(Recovery::new(&key, stored, errors));
                             }
                         }
                     }
@@ -303,12 +428,14 @@ impl Autosave {
         }
         let unreadable = !recoveries.is_empty();
         self.recoveries.set(recoveries);
-        if restored.is_none() && unreadable {
-            // Start empty rather than with a template, so nothing suggests the work was restored.
-            self.editor.restore(crate::session::empty_model());
-            let revision = self.editor.revision_untracked();
-            self.inner
-                .update_value(|i| i.saved_revision = Some(revision));
+        if restored.is_none() {
+            // Unreadable work: start empty rather than with a template, so nothing suggests the
+            // work was restored. Nothing at all: the worked example, as on a first visit.
+            self.start_with(if unreadable {
+                None
+            } else {
+                crate::session::template("serverless-shop")
+            });
         }
 
         let restored = restored.map(|(model, saved_at_ms)| {
@@ -322,6 +449,15 @@ impl Autosave {
             Some(reason) => Err(reason),
             None => Ok(restored),
         }
+    }
+
+    /// Starts with a model that is not saved until it is changed.
+    fn start_with(self, model: Option<Model>) {
+        self.editor
+            .restore(model.unwrap_or_else(crate::session::empty_model));
+        let revision = self.editor.revision_untracked();
+        self.inner
+            .update_value(|i| i.saved_revision = Some(revision));
     }
 
     /// Saves [`DEBOUNCE`] after the last call.
@@ -372,7 +508,8 @@ impl Autosave {
             },
             app_version: flowmap_core::VERSION.to_owned(),
         };
-        let write = platform::autosave_put(CURRENT_KEY, &record);
+        let key = self.inner.with_value(|i| i.key.clone());
+        let write = platform::autosave_put(&key, &record);
         let mut this_write = 0;
         self.inner.update_value(|i| {
             i.writes += 1;
@@ -411,7 +548,7 @@ impl Autosave {
             match platform::autosave_delete(&key).await {
                 Ok(()) => {
                     self.recoveries.update(|r| r.retain(|x| x.key != key));
-                    if key == CURRENT_KEY {
+                    if is_document(&key) {
                         // It was kept in place: saving may now overwrite it.
                         self.inner.update_value(|i| i.paused = false);
                         self.schedule();
@@ -454,6 +591,31 @@ pub fn RecoveryNotice() -> impl IntoView {
             .into_iter()
             .map(|recovery| view! { <RecoveryItem recovery=recovery autosave=autosave /> })
             .collect_view()
+    }
+}
+
+/// Above the canvas while another tab has the same document open.
+#[component]
+pub fn SharedNotice() -> impl IntoView {
+    let autosave = expect_context::<Autosave>();
+    move || {
+        autosave.shared.get().then(|| {
+            view! {
+                <section class="error-panel shared-notice" role="status" data-shared-document="">
+                    <p>
+                        <strong>"This model is also open in another tab."</strong>
+                        " Both tabs autosave it to the same place, so the later change wins. "
+                        "Go on here as a separate copy to keep both."
+                    </p>
+                    <div class="shared-actions">
+                        <button type="button" class="button primary" data-action="continue-as-copy"
+                            on:click=move |_| autosave.continue_as_copy()>"Continue here as a copy"</button>
+                        <button type="button" class="button quiet" data-action="dismiss-shared"
+                            on:click=move |_| autosave.shared.set(false)>"Dismiss"</button>
+                    </div>
+                </section>
+            }
+        })
     }
 }
 
@@ -530,6 +692,43 @@ fn RecoveryItem(recovery: Recovery, autosave: Autosave) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tab_starts_with_its_own_document_or_the_one_saved_last() {
+        let docs = vec![
+            ("doc-a".to_owned(), Some(10.0)),
+            ("doc-b".to_owned(), Some(30.0)),
+            ("current".to_owned(), Some(20.0)),
+            ("doc-c".to_owned(), None),
+        ];
+        assert_eq!(choose(Some("doc-a"), &docs).as_deref(), Some("doc-a"));
+        // A key the URL names but storage no longer holds: the last saved.
+        assert_eq!(choose(Some("doc-gone"), &docs).as_deref(), Some("doc-b"));
+        assert_eq!(choose(None, &docs).as_deref(), Some("doc-b"));
+        assert_eq!(choose(None, &[]), None);
+        // Ties go to the smaller key, whatever the order they are listed in.
+        let tie = vec![
+            ("doc-y".to_owned(), Some(5.0)),
+            ("doc-x".to_owned(), Some(5.0)),
+        ];
+        assert_eq!(choose(None, &tie).as_deref(), Some("doc-x"));
+    }
+
+    #[test]
+    fn documents_and_messages_are_told_apart() {
+        assert!(is_document("current") && is_document("doc-k2x"));
+        assert!(!is_document("recovery-1700000000000"));
+        assert_eq!(
+            parse_message("open t1 doc-a"),
+            Some(("open", "t1", "doc-a"))
+        );
+        assert_eq!(
+            parse_message("here t2 current"),
+            Some(("here", "t2", "current"))
+        );
+        assert_eq!(parse_message("hello t1 doc-a"), None);
+        assert_eq!(parse_message("open t1"), None);
+    }
 
     fn time(ms: f64) -> String {
         format!("t{ms}")

@@ -550,15 +550,24 @@ fn load_file(file: PickedFile, ui: Ui) {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let start = session::template("serverless-shop").unwrap_or_else(session::empty_model);
-    let editor = EditorState::new(start);
+    // Empty until the autosave is read (persist.rs): it restores the last work, or starts with
+    // the worked example; no template shows first.
+    let editor = EditorState::new(session::empty_model());
     provide_context(editor);
     let ui = Ui::new(editor);
     provide_context(ui);
     ui.sync_elements();
     ui.schedule_check();
     crate::compare::watch(ui);
-    crate::persist::provide_autosave();
+    let autosave = crate::persist::provide_autosave();
+    // Fit the view to what the autosave restored (or the example it started with).
+    Effect::new(move |was: Option<bool>| {
+        let settled = autosave.settled();
+        if settled && was == Some(false) {
+            ui.zoom_to_fit();
+        }
+        settled
+    });
 
     Effect::new(move |_| platform::set_theme(if ui.dark.get() { "dark" } else { "light" }));
     // Selection and highlights follow the model (undo may remove what was selected).
@@ -596,6 +605,7 @@ pub fn App() -> impl IntoView {
                 <Palette />
                 <main class="stage">
                     <crate::persist::RecoveryNotice />
+                    <crate::persist::SharedNotice />
                     {move || ui.failure.get().map(|f| view! { <ErrorPanel failure=f /> })}
                     <crate::compare::CompareBanner />
                     <Board />

@@ -38,7 +38,8 @@ const TIMEOUT = 45_000;
 // CURRENT_KEY).
 const DB = "flowmap";
 const STORE = "autosave";
-const CURRENT = "current";
+// The key of the document this tab edits: the URL names it (`#doc=KEY`, persist.rs).
+const currentKey = () => new URL(page.url()).hash.replace(/^#doc=/, "");
 
 let server;
 let browser;
@@ -401,7 +402,7 @@ step("a corrupt autosave is offered for download and kept until dismissed", asyn
   await autosaved();
   // Valid JSON, not a valid model: the loader locates the error (line 3).
   const garbage = '{\n  "format": "flowmap/1",\n  "name": 42\n}\n';
-  await writeAutosave(CURRENT, {
+  await writeAutosave(currentKey(), {
     format: "flowmap-autosave/1",
     model: garbage,
     savedAt: Date.now(),

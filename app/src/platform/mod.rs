@@ -543,6 +543,84 @@ fn download_blob(file_name: &str, blob: &web_sys::Blob) -> Result<(), String> {
     Ok(())
 }
 
+// Which document a tab edits (src/persist.rs): the URL's `#doc=KEY`, and the tabs of this origin
+// telling each other which document they have open.
+
+/// A random id: base-36 time and randomness (not secret, only distinct).
+pub fn random_id() -> String {
+    let time = js_sys::Date::now() as u64;
+    let random = (js_sys::Math::random() * 2_176_782_336.0) as u64; // 36^6
+    format!("{}{}", base36(time), base36(random))
+}
+
+fn base36(mut n: u64) -> String {
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ASCII digits")
+}
+
+/// The URL's fragment without `#`.
+pub fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| h.trim_start_matches('#').to_owned())
+        .unwrap_or_default()
+}
+
+/// Sets the URL's fragment without a navigation or a history entry.
+pub fn replace_hash(fragment: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("#{fragment}")),
+        );
+    }
+}
+
+thread_local! {
+    static TABS: std::cell::RefCell<Option<web_sys::BroadcastChannel>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Opens the same-origin channel between this app's tabs (`BroadcastChannel` named `name`);
+/// `listen` hears what the other tabs post. Nothing happens where the browser has none.
+pub fn tabs_open(name: &str, listen: impl Fn(String) + 'static) {
+    let Ok(channel) = web_sys::BroadcastChannel::new(name) else {
+        return;
+    };
+    let on_message = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MessageEvent)>::new(
+        move |ev: web_sys::MessageEvent| {
+            if let Some(text) = ev.data().as_string() {
+                listen(text);
+            }
+        },
+    );
+    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    TABS.with(|t| *t.borrow_mut() = Some(channel));
+}
+
+/// Sends text to the other tabs (see [`tabs_open`]).
+pub fn tabs_post(text: &str) {
+    TABS.with(|t| {
+        if let Some(channel) = t.borrow().as_ref() {
+            let _ = channel.post_message(&wasm_bindgen::JsValue::from_str(text));
+        }
+    });
+}
+
 /// Calls `f` whenever the page is hidden or about to go away (`visibilitychange` to hidden,
 /// `pagehide`), for the rest of the page's life: the last moment to save reliably.
 pub fn on_page_hidden(f: impl Fn() + 'static) {
