@@ -72,6 +72,32 @@ const FIXTURES: &[Fixture] = &[
         boundaries: 3,
         threats: 0,
     },
+    Fixture {
+        path: "threagile/example.yaml",
+        source: Source::Threagile,
+        // 20 communication links, 16 of which also receive data (a second flow each); five
+        // trust boundaries and the internet boundary of the one `internet: true` asset.
+        nodes: 14,
+        flows: 36,
+        boundaries: 6,
+        threats: 2,
+    },
+    Fixture {
+        path: "threagile/stub.yaml",
+        source: Source::Threagile,
+        nodes: 2,
+        flows: 1,
+        boundaries: 1,
+        threats: 1,
+    },
+    Fixture {
+        path: "threagile/test-all.yaml",
+        source: Source::Threagile,
+        nodes: 14,
+        flows: 36,
+        boundaries: 6,
+        threats: 0,
+    },
 ];
 
 fn read(path: &str) -> Vec<u8> {
@@ -193,6 +219,16 @@ fn malformed_input_gets_located_errors() {
          Source::Otm, "x.yaml", "8:13 /dataflows/0/source source \"a\" is not a component of the file"),
         ("otmVersion: 0.2.0\nproject: {name: P, id: p, name: Q}\n", Source::Otm, "x.yaml", "duplicate key \"name\""),
         ("a: &a [1, 2]\nb: [*a, *a, *a]\nc: *b\n", Source::Otm, "x.yaml", "3:4  invalid YAML: while parsing node, found unknown anchor"),
+        ("threagile_version: 1.0.0\ntitle: T\ntechnical_assets:\n  A:\n    id: a\n    type: process\n    communication_links:\n      L:\n        target: nowhere\n",
+         Source::Threagile, "t.yaml", "9:17 /technical_assets/A/communication_links/L/target target \"nowhere\" is not a technical asset of the file"),
+        ("threagile_version: 1.0.0\ntitle: T\ndata_assets:\n  D:\n    id: d\n    confidentiality: secret\n",
+         Source::Threagile, "t.yaml", "6:22 /data_assets/D/confidentiality unknown confidentiality \"secret\""),
+        ("threagile_version: 1.0.0\ntitle: T\ntrust_boundaries:\n  B:\n    id: b\n    type: network-on-prem\n    trust_boundaries_nested: [missing]\n",
+         Source::Threagile, "t.yaml", "7:31 /trust_boundaries/B/trust_boundaries_nested/0 trust boundary \"missing\" is not defined"),
+        ("threagile_version: 1.0.0\ntitle: T\ntechnical_assets:\n  A:\n    id: a\n    type: 7\n",
+         Source::Threagile, "t.yaml", "6:11 /technical_assets/A/type expected a string, found the number 7"),
+        ("threagile_version: 1.0.0\ntitle: T\ntechnical_assets: [1, 2]\n",
+         Source::Threagile, "t.yaml", "/technical_assets expected an object, found a list"),
     ];
     for (text, source, file, expected) in cases {
         let errors = import_errors(text, *source, file);
@@ -208,7 +244,9 @@ fn detection_names_the_formats_it_knows() {
     let error = detect(b"{\"hello\": 1}", "x.json").unwrap_err();
     let message = &error.errors[0].message;
     assert!(
-        message.contains("td (OWASP Threat Dragon") && message.contains("otm (Open Threat Model"),
+        message.contains("td (OWASP Threat Dragon")
+            && message.contains("otm (Open Threat Model")
+            && message.contains("threagile (Threagile"),
         "{message}"
     );
     let yaml = detect(b"otmVersion: 0.2.0\nproject: {name: P, id: p}\n", "x.yaml").unwrap();
@@ -232,6 +270,23 @@ fn hostile_yaml_is_bounded() {
     let deep = format!("otmVersion: 1\nproject: {}\n", "[".repeat(10_000));
     let errors = import_errors(&deep, Source::Otm, "deep.yaml");
     assert!(!errors.is_empty());
+    let deep = format!(
+        "threagile_version: 1.0.0\ntitle: T\ntechnical_assets: {}\n",
+        "{a: ".repeat(10_000)
+    );
+    assert!(!import_errors(&deep, Source::Threagile, "deep.yaml").is_empty());
+    let mut bomb = String::from(
+        "threagile_version: 1.0.0\ntitle: T\nx0: &x0 [a, a, a, a, a, a, a, a, a, a]\n",
+    );
+    for level in 1..10 {
+        let p = level - 1;
+        bomb.push_str(&format!("x{level}: &x{level} [*x{p}, *x{p}, *x{p}, *x{p}, *x{p}, *x{p}, *x{p}, *x{p}, *x{p}, *x{p}]\n"));
+    }
+    let errors = import_errors(&bomb, Source::Threagile, "bomb.yaml");
+    assert!(
+        errors.iter().any(|e| e.contains("alias bomb")),
+        "{errors:?}"
+    );
     let deep_json = format!("{{\"summary\": {}", "[".repeat(10_000));
     assert!(!import_errors(&deep_json, Source::ThreatDragon, "deep.json").is_empty());
 }
@@ -282,7 +337,7 @@ proptest! {
 
     #[test]
     fn truncations_and_mutations_of_real_files_never_panic(
-        which in 0usize..6, cut in 0.0f64..1.0, at in 0.0f64..1.0, byte in any::<u8>()
+        which in 0usize..64, cut in 0.0f64..1.0, at in 0.0f64..1.0, byte in any::<u8>()
     ) {
         let fixtures = all_fixture_bytes();
         let (source, name, bytes) = &fixtures[which % fixtures.len()];

@@ -10,7 +10,7 @@
 //! - [`build`]: the model under construction: stable ids, the report's bookkeeping, class and
 //!   boundary helpers, positions, and the final check by the project's own loader;
 //! - [`report`]: the import report, as text and as JSON (`flowmap-import-report/1`);
-//! - [`threat_dragon`], [`otm`]: the formats.
+//! - [`threat_dragon`], [`otm`], [`threagile`]: the formats.
 //!
 //! A new format is a variant of [`Source`] (its name, title, and three match arms below) and
 //! one module with a `sniff` and a `read` function.
@@ -23,6 +23,7 @@ pub mod carry;
 pub mod document;
 pub mod otm;
 pub mod report;
+pub mod threagile;
 pub mod threat_dragon;
 pub mod yaml;
 
@@ -43,17 +44,20 @@ pub enum Source {
     ThreatDragon,
     /// Open Threat Model (OTM), JSON or YAML.
     Otm,
+    /// Threagile models (YAML).
+    Threagile,
 }
 
 impl Source {
     /// Every format, in the order detection tries them.
-    pub const ALL: &'static [Source] = &[Source::ThreatDragon, Source::Otm];
+    pub const ALL: &'static [Source] = &[Source::ThreatDragon, Source::Otm, Source::Threagile];
 
     /// The name on the command line (`--from NAME`).
     pub fn name(self) -> &'static str {
         match self {
             Source::ThreatDragon => "td",
             Source::Otm => "otm",
+            Source::Threagile => "threagile",
         }
     }
 
@@ -62,6 +66,7 @@ impl Source {
         match self {
             Source::ThreatDragon => "OWASP Threat Dragon",
             Source::Otm => "Open Threat Model",
+            Source::Threagile => "Threagile",
         }
     }
 
@@ -76,6 +81,9 @@ impl Source {
                 "a JSON object with \"summary\" and \"detail\" (\"detail.diagrams\")"
             }
             Source::Otm => "a JSON or YAML object with \"otmVersion\" and \"project\"",
+            Source::Threagile => {
+                "a YAML object with \"threagile_version\" and \"technical_assets\""
+            }
         }
     }
 
@@ -84,6 +92,7 @@ impl Source {
         match self {
             Source::ThreatDragon => threat_dragon::sniff(value),
             Source::Otm => otm::sniff(value),
+            Source::Threagile => threagile::sniff(value),
         }
     }
 
@@ -91,6 +100,7 @@ impl Source {
         match self {
             Source::ThreatDragon => threat_dragon::read(reader, builder),
             Source::Otm => otm::read(reader, builder),
+            Source::Threagile => threagile::read(reader, builder),
         }
     }
 
