@@ -98,6 +98,30 @@ const FIXTURES: &[Fixture] = &[
         boundaries: 6,
         threats: 0,
     },
+    Fixture {
+        path: "pytm/output.json",
+        source: Source::Pytm,
+        nodes: 5,
+        flows: 6,
+        boundaries: 2,
+        threats: 0,
+    },
+    Fixture {
+        path: "pytm/output-2020.json",
+        source: Source::Pytm,
+        nodes: 5,
+        flows: 6,
+        boundaries: 2,
+        threats: 0,
+    },
+    Fixture {
+        path: "pytm/tm.json",
+        source: Source::Pytm,
+        nodes: 8,
+        flows: 11,
+        boundaries: 3,
+        threats: 138,
+    },
 ];
 
 fn read(path: &str) -> Vec<u8> {
@@ -227,6 +251,14 @@ fn malformed_input_gets_located_errors() {
          Source::Threagile, "t.yaml", "7:31 /trust_boundaries/B/trust_boundaries_nested/0 trust boundary \"missing\" is not defined"),
         ("threagile_version: 1.0.0\ntitle: T\ntechnical_assets:\n  A:\n    id: a\n    type: 7\n",
          Source::Threagile, "t.yaml", "6:11 /technical_assets/A/type expected a string, found the number 7"),
+        (r#"{"threatsFile": "t", "elements": [{"__class__": "Actor", "name": "U"}], "flows": [{"name": "F", "source": "U", "sink": "Nobody"}]}"#,
+         Source::Pytm, "p.json", "1:120 /flows/0/sink sink \"Nobody\" is not an element of the file"),
+        (r#"{"threatsFile": "t", "elements": [{"__class__": "Actor", "name": "U"}, {"__class__": "Server", "name": "U"}], "flows": []}"#,
+         Source::Pytm, "p.json", "/elements/1/name a second element named \"U\""),
+        (r#"{"threatsFile": "t", "elements": [{"__class__": "Actor", "name": "U", "inBoundary": "Mars"}], "flows": [], "data": [{"name": "D", "classification": "Classification.WHATEVER"}]}"#,
+         Source::Pytm, "p.json", "/data/0/classification unknown classification"),
+        (r#"{"threatsFile": "t", "elements": [{"__class__": "Actor", "name": 5}], "flows": []}"#,
+         Source::Pytm, "p.json", "/elements/0/name expected a string, found the number 5"),
         ("threagile_version: 1.0.0\ntitle: T\ntechnical_assets: [1, 2]\n",
          Source::Threagile, "t.yaml", "/technical_assets expected an object, found a list"),
     ];
@@ -246,7 +278,8 @@ fn detection_names_the_formats_it_knows() {
     assert!(
         message.contains("td (OWASP Threat Dragon")
             && message.contains("otm (Open Threat Model")
-            && message.contains("threagile (Threagile"),
+            && message.contains("threagile (Threagile")
+            && message.contains("pytm (pytm"),
         "{message}"
     );
     let yaml = detect(b"otmVersion: 0.2.0\nproject: {name: P, id: p}\n", "x.yaml").unwrap();
@@ -287,6 +320,11 @@ fn hostile_yaml_is_bounded() {
         errors.iter().any(|e| e.contains("alias bomb")),
         "{errors:?}"
     );
+    let deep_pytm = format!(
+        "{{\"threatsFile\": \"t\", \"flows\": [], \"elements\": {}",
+        "[".repeat(10_000)
+    );
+    assert!(!import_errors(&deep_pytm, Source::Pytm, "deep.json").is_empty());
     let deep_json = format!("{{\"summary\": {}", "[".repeat(10_000));
     assert!(!import_errors(&deep_json, Source::ThreatDragon, "deep.json").is_empty());
 }

@@ -10,7 +10,7 @@
 //! - [`build`]: the model under construction: stable ids, the report's bookkeeping, class and
 //!   boundary helpers, positions, and the final check by the project's own loader;
 //! - [`report`]: the import report, as text and as JSON (`flowmap-import-report/1`);
-//! - [`threat_dragon`], [`otm`], [`threagile`]: the formats.
+//! - [`threat_dragon`], [`otm`], [`threagile`], [`pytm`]: the formats.
 //!
 //! A new format is a variant of [`Source`] (its name, title, and three match arms below) and
 //! one module with a `sniff` and a `read` function.
@@ -22,6 +22,7 @@ pub mod build;
 pub mod carry;
 pub mod document;
 pub mod otm;
+pub mod pytm;
 pub mod report;
 pub mod threagile;
 pub mod threat_dragon;
@@ -46,11 +47,18 @@ pub enum Source {
     Otm,
     /// Threagile models (YAML).
     Threagile,
+    /// pytm's JSON output (`tm.py --json`).
+    Pytm,
 }
 
 impl Source {
     /// Every format, in the order detection tries them.
-    pub const ALL: &'static [Source] = &[Source::ThreatDragon, Source::Otm, Source::Threagile];
+    pub const ALL: &'static [Source] = &[
+        Source::ThreatDragon,
+        Source::Otm,
+        Source::Threagile,
+        Source::Pytm,
+    ];
 
     /// The name on the command line (`--from NAME`).
     pub fn name(self) -> &'static str {
@@ -58,6 +66,7 @@ impl Source {
             Source::ThreatDragon => "td",
             Source::Otm => "otm",
             Source::Threagile => "threagile",
+            Source::Pytm => "pytm",
         }
     }
 
@@ -67,6 +76,7 @@ impl Source {
             Source::ThreatDragon => "OWASP Threat Dragon",
             Source::Otm => "Open Threat Model",
             Source::Threagile => "Threagile",
+            Source::Pytm => "pytm",
         }
     }
 
@@ -84,6 +94,9 @@ impl Source {
             Source::Threagile => {
                 "a YAML object with \"threagile_version\" and \"technical_assets\""
             }
+            Source::Pytm => {
+                "a JSON object with \"elements\", \"flows\" and \"threatsFile\" (tm.py --json)"
+            }
         }
     }
 
@@ -93,6 +106,7 @@ impl Source {
             Source::ThreatDragon => threat_dragon::sniff(value),
             Source::Otm => otm::sniff(value),
             Source::Threagile => threagile::sniff(value),
+            Source::Pytm => pytm::sniff(value),
         }
     }
 
@@ -101,6 +115,7 @@ impl Source {
             Source::ThreatDragon => threat_dragon::read(reader, builder),
             Source::Otm => otm::read(reader, builder),
             Source::Threagile => threagile::read(reader, builder),
+            Source::Pytm => pytm::read(reader, builder),
         }
     }
 
