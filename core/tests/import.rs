@@ -122,6 +122,43 @@ const FIXTURES: &[Fixture] = &[
         boundaries: 3,
         threats: 138,
     },
+    Fixture {
+        path: "calm/trading-system.architecture.json",
+        source: Source::Calm,
+        // 13 nodes, one of them the system the others compose: a boundary. 16 `connects`
+        // and one `interacts` with one node.
+        nodes: 12,
+        flows: 17,
+        boundaries: 1,
+        threats: 0,
+    },
+    Fixture {
+        path: "calm/fluxnova-kyc-onboarding.architecture.json",
+        source: Source::Calm,
+        // 20 nodes, the platform composing six of them a boundary; 18 `connects`, four
+        // `interacts` with one node each.
+        nodes: 19,
+        flows: 22,
+        boundaries: 1,
+        threats: 0,
+    },
+    Fixture {
+        path: "calm/trades-api-and-mcp-conforming.architecture.json",
+        source: Source::Calm,
+        // Four nodes, the Kubernetes cluster two are `deployed-in` a boundary.
+        nodes: 3,
+        flows: 2,
+        boundaries: 1,
+        threats: 0,
+    },
+    Fixture {
+        path: "calm/api-gateway-architecture.json",
+        source: Source::Calm,
+        nodes: 4,
+        flows: 4,
+        boundaries: 0,
+        threats: 0,
+    },
 ];
 
 fn read(path: &str) -> Vec<u8> {
@@ -259,6 +296,14 @@ fn malformed_input_gets_located_errors() {
          Source::Pytm, "p.json", "/data/0/classification unknown classification"),
         (r#"{"threatsFile": "t", "elements": [{"__class__": "Actor", "name": 5}], "flows": []}"#,
          Source::Pytm, "p.json", "/elements/0/name expected a string, found the number 5"),
+        (r#"{"nodes": [{"unique-id": "a", "node-type": "service", "name": "A"}], "relationships": [{"unique-id": "r", "relationship-type": {"connects": {"source": {"node": "a"}, "destination": {"node": "b"}}}}]}"#,
+         Source::Calm, "c.json", "/relationships/0/relationship-type/connects/destination/node node \"b\" is not a node of the file"),
+        (r#"{"nodes": [{"unique-id": "a", "node-type": "service"}, {"unique-id": "a", "node-type": "service"}], "relationships": []}"#,
+         Source::Calm, "c.json", "/nodes/1/unique-id duplicate node unique-id \"a\""),
+        (r#"{"nodes": [{"unique-id": "a", "node-type": "system"}], "relationships": [{"relationship-type": {"deployed-in": {"container": "k8s", "nodes": ["a"]}}}]}"#,
+         Source::Calm, "c.json", "/relationships/0/relationship-type/deployed-in/container container \"k8s\" is not a node of the file"),
+        (r#"{"nodes": [{"unique-id": "a", "node-type": 3}], "relationships": [{"relationship-type": 1}]}"#,
+         Source::Calm, "c.json", "/nodes/0/node-type expected a string, found the number 3"),
         ("threagile_version: 1.0.0\ntitle: T\ntechnical_assets: [1, 2]\n",
          Source::Threagile, "t.yaml", "/technical_assets expected an object, found a list"),
     ];
@@ -279,7 +324,8 @@ fn detection_names_the_formats_it_knows() {
         message.contains("td (OWASP Threat Dragon")
             && message.contains("otm (Open Threat Model")
             && message.contains("threagile (Threagile")
-            && message.contains("pytm (pytm"),
+            && message.contains("pytm (pytm")
+            && message.contains("calm (FINOS CALM"),
         "{message}"
     );
     let yaml = detect(b"otmVersion: 0.2.0\nproject: {name: P, id: p}\n", "x.yaml").unwrap();
@@ -325,6 +371,13 @@ fn hostile_yaml_is_bounded() {
         "[".repeat(10_000)
     );
     assert!(!import_errors(&deep_pytm, Source::Pytm, "deep.json").is_empty());
+    let deep_calm = format!("{{\"relationships\": [], \"nodes\": {}", "[".repeat(10_000));
+    assert!(!import_errors(&deep_calm, Source::Calm, "deep.json").is_empty());
+    // Containers that contain each other are refused or noted, never a cycle of boundaries.
+    let cycle = r#"{"nodes": [{"unique-id": "a", "node-type": "system"}, {"unique-id": "b", "node-type": "system"}, {"unique-id": "c", "node-type": "service"}],
+        "relationships": [{"relationship-type": {"composed-of": {"container": "a", "nodes": ["b", "c"]}}},
+                          {"relationship-type": {"composed-of": {"container": "b", "nodes": ["a"]}}}]}"#;
+    assert!(!import_errors(cycle, Source::Calm, "cycle.json").is_empty());
     let deep_json = format!("{{\"summary\": {}", "[".repeat(10_000));
     assert!(!import_errors(&deep_json, Source::ThreatDragon, "deep.json").is_empty());
 }

@@ -245,6 +245,15 @@ impl Builder {
         }
     }
 
+    /// Records that an element (a CALM containment relationship) also made a boundary that
+    /// another element is the origin of.
+    pub fn also_mapped_to_boundary(&mut self, element: ElementRef, id: &str) {
+        self.elements[element.0].mapped_to.push(Target {
+            kind: TargetKind::Boundary,
+            id: id.to_owned(),
+        });
+    }
+
     /// Records that an element set the model's name or description.
     pub fn mapped_to_model(&mut self, element: ElementRef) {
         self.mapped(element, TargetKind::Model, "");

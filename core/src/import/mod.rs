@@ -10,7 +10,7 @@
 //! - [`build`]: the model under construction: stable ids, the report's bookkeeping, class and
 //!   boundary helpers, positions, and the final check by the project's own loader;
 //! - [`report`]: the import report, as text and as JSON (`flowmap-import-report/1`);
-//! - [`threat_dragon`], [`otm`], [`threagile`], [`pytm`]: the formats.
+//! - [`threat_dragon`], [`otm`], [`threagile`], [`pytm`], [`calm`]: the formats.
 //!
 //! A new format is a variant of [`Source`] (its name, title, and three match arms below) and
 //! one module with a `sniff` and a `read` function.
@@ -19,6 +19,7 @@
 //! error at all, and that model has passed [`crate::load::load_str`].
 
 pub mod build;
+pub mod calm;
 pub mod carry;
 pub mod document;
 pub mod otm;
@@ -49,6 +50,8 @@ pub enum Source {
     Threagile,
     /// pytm's JSON output (`tm.py --json`).
     Pytm,
+    /// FINOS CALM architectures (JSON).
+    Calm,
 }
 
 impl Source {
@@ -58,6 +61,7 @@ impl Source {
         Source::Otm,
         Source::Threagile,
         Source::Pytm,
+        Source::Calm,
     ];
 
     /// The name on the command line (`--from NAME`).
@@ -67,6 +71,7 @@ impl Source {
             Source::Otm => "otm",
             Source::Threagile => "threagile",
             Source::Pytm => "pytm",
+            Source::Calm => "calm",
         }
     }
 
@@ -77,6 +82,7 @@ impl Source {
             Source::Otm => "Open Threat Model",
             Source::Threagile => "Threagile",
             Source::Pytm => "pytm",
+            Source::Calm => "FINOS CALM",
         }
     }
 
@@ -97,6 +103,9 @@ impl Source {
             Source::Pytm => {
                 "a JSON object with \"elements\", \"flows\" and \"threatsFile\" (tm.py --json)"
             }
+            Source::Calm => {
+                "a JSON object with \"nodes\" (each with \"unique-id\" and \"node-type\") and \"relationships\""
+            }
         }
     }
 
@@ -107,6 +116,7 @@ impl Source {
             Source::Otm => otm::sniff(value),
             Source::Threagile => threagile::sniff(value),
             Source::Pytm => pytm::sniff(value),
+            Source::Calm => calm::sniff(value),
         }
     }
 
@@ -116,6 +126,7 @@ impl Source {
             Source::Otm => otm::read(reader, builder),
             Source::Threagile => threagile::read(reader, builder),
             Source::Pytm => pytm::read(reader, builder),
+            Source::Calm => calm::read(reader, builder),
         }
     }
 
