@@ -55,6 +55,7 @@ impl Choice {
             Choice::Format(Format::Model) => "Model (canonical JSON)",
             Choice::Format(Format::ThreatDragon) => "Threat Dragon model (JSON)",
             Choice::Format(Format::Otm) => "Open Threat Model (OTM)",
+            Choice::Format(Format::Calm) => "FINOS CALM architecture (JSON)",
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::date::Timestamp;
 use crate::evidence::Comparison;
 use crate::model::Model;
 
+pub mod calm;
 pub mod csv;
 pub mod escape;
 pub mod mermaid;
@@ -82,6 +83,8 @@ pub enum Format {
     ThreatDragon,
     /// An Open Threat Model (OTM) document (findings as threats and mitigations).
     Otm,
+    /// A FINOS CALM 1.1 architecture (nodes and relationships; no findings: CALM has no place).
+    Calm,
 }
 
 impl Format {
@@ -98,6 +101,7 @@ impl Format {
         Format::Mermaid,
         Format::ThreatDragon,
         Format::Otm,
+        Format::Calm,
     ];
 
     /// The name used on the command line (`--format NAME`).
@@ -114,6 +118,7 @@ impl Format {
             Format::Mermaid => "mermaid",
             Format::ThreatDragon => "td",
             Format::Otm => "otm",
+            Format::Calm => "calm",
         }
     }
 
@@ -131,6 +136,7 @@ impl Format {
             Format::Mermaid => "mmd",
             Format::ThreatDragon => "threat-dragon.json",
             Format::Otm => "otm.json",
+            Format::Calm => "calm.json",
         }
     }
 
@@ -145,7 +151,7 @@ impl Format {
             Format::Markdown => "text/markdown; charset=utf-8",
             Format::Svg => "image/svg+xml",
             Format::Mermaid => "text/plain; charset=utf-8",
-            Format::ThreatDragon | Format::Otm => "application/json",
+            Format::ThreatDragon | Format::Otm | Format::Calm => "application/json",
         }
     }
 
@@ -170,5 +176,6 @@ pub fn export(format: Format, context: &ExportContext) -> String {
         Format::Mermaid => mermaid::mermaid(context.model, context.report),
         Format::ThreatDragon => threat_dragon::threat_dragon(context),
         Format::Otm => otm::otm(context),
+        Format::Calm => calm::calm(context),
     }
 }

@@ -2,8 +2,10 @@
 //!
 //! - `relationships` of type `composed-of` and `deployed-in` name a `container` node and its
 //!   `nodes`: a container that is no end of a `connects` or `interacts` relationship becomes a
-//!   boundary (kind network for a `network` node, runtime otherwise; guessed) and its members
-//!   sit in it (a member that is a container itself is nested);
+//!   boundary (of the kind its `node-type` names when that is a Flowmap boundary kind such as
+//!   `network`, runtime otherwise, guessed) and its members sit in it (a member that is a
+//!   container itself is nested); an unconnected node whose type is a boundary kind is a
+//!   boundary even without members;
 //! - other `nodes` → nodes: `actor` → actor, `database`, `ldap`, `data-asset` → store,
 //!   `webclient`, `service`, `system` and others → service unless the node type or name
 //!   suggests a store, queue or external (guessed);
@@ -63,6 +65,14 @@ fn classification(value: &str) -> Option<(u8, bool)> {
         "pii" => Some((4, true)),
         _ => None,
     }
+}
+
+/// The boundary kind a node type names (`network`, and the other Flowmap kinds).
+fn boundary_kind(node_type: &str) -> Option<BoundaryKind> {
+    BoundaryKind::ALL
+        .iter()
+        .copied()
+        .find(|k| k.as_str() == node_type)
 }
 
 fn encrypted_protocol(protocol: &str) -> bool {
@@ -278,10 +288,18 @@ pub fn read(reader: &mut Reader, builder: &mut Builder) {
             _ => {}
         }
     }
+    // Containers, and nodes whose type is a Flowmap boundary kind (Flowmap's own export
+    // writes boundaries so; a boundary need not have members).
     let containers: HashSet<String> = members
         .keys()
-        .filter(|c| !ends.contains(*c))
         .cloned()
+        .chain(
+            node_type
+                .iter()
+                .filter(|(_, t)| boundary_kind(t).is_some())
+                .map(|(id, _)| id.clone()),
+        )
+        .filter(|c| !ends.contains(c))
         .collect();
 
     // Data classes, one per classification value met (in node order).
@@ -336,15 +354,16 @@ pub fn read(reader: &mut Reader, builder: &mut Builder) {
         if !containers.contains(id) {
             continue;
         }
-        let kind = if kind_text == "network" {
-            BoundaryKind::Network
-        } else {
-            BoundaryKind::Runtime
+        let kind = match boundary_kind(&kind_text) {
+            Some(kind) => kind,
+            None => {
+                builder.guessed(
+                    element,
+                    "a boundary of kind runtime: it contains other nodes and no relationship connects to it",
+                );
+                BoundaryKind::Runtime
+            }
         };
-        builder.guessed(
-            element,
-            format!("a boundary of kind {kind}: it contains other nodes and no relationship connects to it"),
-        );
         let boundary_id = builder.new_element_id(Some(id), &name, "boundary");
         builder.add_boundary(
             element,
