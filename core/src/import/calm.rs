@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::build::{guess_node_kind, Builder, ElementRef};
+use super::build::{guess_node_kind, some_text, Builder, ElementRef};
 use super::document::{At, Reader};
 use crate::model::{Boundary, BoundaryKind, DataClass, Flow, Node, NodeKind};
 
@@ -46,12 +46,6 @@ pub fn sniff(value: &Value) -> bool {
                 .any(|n| n.get("unique-id").is_some() && n.get("node-type").is_some())
         });
     (schema_says || shaped) && value.get("relationships").is_some()
-}
-
-fn some_text(text: Option<&str>) -> Option<String> {
-    text.map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
 }
 
 /// The tier of a classification, and whether it is personal; `None` when CALM does not

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::build::{Builder, ElementRef};
+use super::build::{some_text, Builder, ElementRef};
 use super::document::{At, Reader};
 use super::report::{Target, TargetKind, Threat};
 use crate::model::{
@@ -46,12 +46,6 @@ fn flag(reader: &mut Reader, item: &At, key: &str) -> bool {
         _ => item,
     };
     reader.boolean(holder, key).unwrap_or(false)
-}
-
-fn some_text(text: Option<&str>) -> Option<String> {
-    text.map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
 }
 
 /// `Classification.SECRET` → `SECRET`.

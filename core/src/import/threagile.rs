@@ -29,7 +29,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 
-use super::build::{looks_personal, Builder, ElementRef};
+use super::build::{looks_personal, some_text, Builder, ElementRef};
 use super::document::{At, Reader};
 use super::report::{Target, TargetKind, Threat};
 use crate::model::{
@@ -92,12 +92,6 @@ fn ids<'v>(reader: &mut Reader, at: &At<'v>, key: &str) -> Vec<(String, String)>
             }
         })
         .collect()
-}
-
-fn some_text(text: Option<&str>) -> Option<String> {
-    text.map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
 }
 
 /// The tier of a Threagile confidentiality.
