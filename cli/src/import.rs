@@ -1,4 +1,4 @@
-//! `flowmap import FILE [--from td|otm] [-o OUT] [--format text|json] [--fail-on LEVEL]`:
+//! `flowmap import FILE [--from td|otm|threagile|pytm|calm] [-o OUT] [--format text|json] [--fail-on LEVEL]`:
 //! another tool's model (OWASP Threat Dragon, Open Threat Model) as a `flowmap/1` model, with
 //! the import report.
 //!

@@ -51,9 +51,9 @@ enum Command {
     /// Compare two versions of a model: elements, data reach and findings introduced or
     /// resolved. Exit 1 when the change introduces a finding at or above --fail-on.
     Diff(diff::DiffArgs),
-    /// Import another tool's model (OWASP Threat Dragon, Open Threat Model) as a flowmap/1
-    /// model, with a report of what mapped to what. Exit 0 imported, 1 imported with findings
-    /// at or above --fail-on, 2 the file could not be imported.
+    /// Import another tool's model (OWASP Threat Dragon, Open Threat Model, Threagile, pytm,
+    /// FINOS CALM) as a flowmap/1 model, with a report of what mapped to what. Exit 0 imported,
+    /// 1 imported with findings at or above --fail-on, 2 the file could not be imported.
     Import(import::ImportArgs),
     /// Print the JSON Schema of the flowmap/1 format.
     Schema,

@@ -72,6 +72,93 @@ const FIXTURES: &[Fixture] = &[
         boundaries: 3,
         threats: 0,
     },
+    Fixture {
+        path: "threagile/example.yaml",
+        source: Source::Threagile,
+        // 20 communication links, 16 of which also receive data (a second flow each); five
+        // trust boundaries and the internet boundary of the one `internet: true` asset.
+        nodes: 14,
+        flows: 36,
+        boundaries: 6,
+        threats: 2,
+    },
+    Fixture {
+        path: "threagile/stub.yaml",
+        source: Source::Threagile,
+        nodes: 2,
+        flows: 1,
+        boundaries: 1,
+        threats: 1,
+    },
+    Fixture {
+        path: "threagile/test-all.yaml",
+        source: Source::Threagile,
+        nodes: 14,
+        flows: 36,
+        boundaries: 6,
+        threats: 0,
+    },
+    Fixture {
+        path: "pytm/output.json",
+        source: Source::Pytm,
+        nodes: 5,
+        flows: 6,
+        boundaries: 2,
+        threats: 0,
+    },
+    Fixture {
+        path: "pytm/output-2020.json",
+        source: Source::Pytm,
+        nodes: 5,
+        flows: 6,
+        boundaries: 2,
+        threats: 0,
+    },
+    Fixture {
+        path: "pytm/tm.json",
+        source: Source::Pytm,
+        nodes: 8,
+        flows: 11,
+        boundaries: 3,
+        threats: 138,
+    },
+    Fixture {
+        path: "calm/trading-system.architecture.json",
+        source: Source::Calm,
+        // 13 nodes, one of them the system the others compose: a boundary. 16 `connects`
+        // and one `interacts` with one node.
+        nodes: 12,
+        flows: 17,
+        boundaries: 1,
+        threats: 0,
+    },
+    Fixture {
+        path: "calm/fluxnova-kyc-onboarding.architecture.json",
+        source: Source::Calm,
+        // 20 nodes, the platform composing six of them a boundary; 18 `connects`, four
+        // `interacts` with one node each.
+        nodes: 19,
+        flows: 22,
+        boundaries: 1,
+        threats: 0,
+    },
+    Fixture {
+        path: "calm/trades-api-and-mcp-conforming.architecture.json",
+        source: Source::Calm,
+        // Four nodes, the Kubernetes cluster two are `deployed-in` a boundary.
+        nodes: 3,
+        flows: 2,
+        boundaries: 1,
+        threats: 0,
+    },
+    Fixture {
+        path: "calm/api-gateway-architecture.json",
+        source: Source::Calm,
+        nodes: 4,
+        flows: 4,
+        boundaries: 0,
+        threats: 0,
+    },
 ];
 
 fn read(path: &str) -> Vec<u8> {
@@ -193,6 +280,32 @@ fn malformed_input_gets_located_errors() {
          Source::Otm, "x.yaml", "8:13 /dataflows/0/source source \"a\" is not a component of the file"),
         ("otmVersion: 0.2.0\nproject: {name: P, id: p, name: Q}\n", Source::Otm, "x.yaml", "duplicate key \"name\""),
         ("a: &a [1, 2]\nb: [*a, *a, *a]\nc: *b\n", Source::Otm, "x.yaml", "3:4  invalid YAML: while parsing node, found unknown anchor"),
+        ("threagile_version: 1.0.0\ntitle: T\ntechnical_assets:\n  A:\n    id: a\n    type: process\n    communication_links:\n      L:\n        target: nowhere\n",
+         Source::Threagile, "t.yaml", "9:17 /technical_assets/A/communication_links/L/target target \"nowhere\" is not a technical asset of the file"),
+        ("threagile_version: 1.0.0\ntitle: T\ndata_assets:\n  D:\n    id: d\n    confidentiality: secret\n",
+         Source::Threagile, "t.yaml", "6:22 /data_assets/D/confidentiality unknown confidentiality \"secret\""),
+        ("threagile_version: 1.0.0\ntitle: T\ntrust_boundaries:\n  B:\n    id: b\n    type: network-on-prem\n    trust_boundaries_nested: [missing]\n",
+         Source::Threagile, "t.yaml", "7:31 /trust_boundaries/B/trust_boundaries_nested/0 trust boundary \"missing\" is not defined"),
+        ("threagile_version: 1.0.0\ntitle: T\ntechnical_assets:\n  A:\n    id: a\n    type: 7\n",
+         Source::Threagile, "t.yaml", "6:11 /technical_assets/A/type expected a string, found the number 7"),
+        (r#"{"threatsFile": "t", "elements": [{"__class__": "Actor", "name": "U"}], "flows": [{"name": "F", "source": "U", "sink": "Nobody"}]}"#,
+         Source::Pytm, "p.json", "1:120 /flows/0/sink sink \"Nobody\" is not an element of the file"),
+        (r#"{"threatsFile": "t", "elements": [{"__class__": "Actor", "name": "U"}, {"__class__": "Server", "name": "U"}], "flows": []}"#,
+         Source::Pytm, "p.json", "/elements/1/name a second element named \"U\""),
+        (r#"{"threatsFile": "t", "elements": [{"__class__": "Actor", "name": "U", "inBoundary": "Mars"}], "flows": [], "data": [{"name": "D", "classification": "Classification.WHATEVER"}]}"#,
+         Source::Pytm, "p.json", "/data/0/classification unknown classification"),
+        (r#"{"threatsFile": "t", "elements": [{"__class__": "Actor", "name": 5}], "flows": []}"#,
+         Source::Pytm, "p.json", "/elements/0/name expected a string, found the number 5"),
+        (r#"{"nodes": [{"unique-id": "a", "node-type": "service", "name": "A"}], "relationships": [{"unique-id": "r", "relationship-type": {"connects": {"source": {"node": "a"}, "destination": {"node": "b"}}}}]}"#,
+         Source::Calm, "c.json", "/relationships/0/relationship-type/connects/destination/node node \"b\" is not a node of the file"),
+        (r#"{"nodes": [{"unique-id": "a", "node-type": "service"}, {"unique-id": "a", "node-type": "service"}], "relationships": []}"#,
+         Source::Calm, "c.json", "/nodes/1/unique-id duplicate node unique-id \"a\""),
+        (r#"{"nodes": [{"unique-id": "a", "node-type": "system"}], "relationships": [{"relationship-type": {"deployed-in": {"container": "k8s", "nodes": ["a"]}}}]}"#,
+         Source::Calm, "c.json", "/relationships/0/relationship-type/deployed-in/container container \"k8s\" is not a node of the file"),
+        (r#"{"nodes": [{"unique-id": "a", "node-type": 3}], "relationships": [{"relationship-type": 1}]}"#,
+         Source::Calm, "c.json", "/nodes/0/node-type expected a string, found the number 3"),
+        ("threagile_version: 1.0.0\ntitle: T\ntechnical_assets: [1, 2]\n",
+         Source::Threagile, "t.yaml", "/technical_assets expected an object, found a list"),
     ];
     for (text, source, file, expected) in cases {
         let errors = import_errors(text, *source, file);
@@ -208,7 +321,11 @@ fn detection_names_the_formats_it_knows() {
     let error = detect(b"{\"hello\": 1}", "x.json").unwrap_err();
     let message = &error.errors[0].message;
     assert!(
-        message.contains("td (OWASP Threat Dragon") && message.contains("otm (Open Threat Model"),
+        message.contains("td (OWASP Threat Dragon")
+            && message.contains("otm (Open Threat Model")
+            && message.contains("threagile (Threagile")
+            && message.contains("pytm (pytm")
+            && message.contains("calm (FINOS CALM"),
         "{message}"
     );
     let yaml = detect(b"otmVersion: 0.2.0\nproject: {name: P, id: p}\n", "x.yaml").unwrap();
@@ -232,6 +349,35 @@ fn hostile_yaml_is_bounded() {
     let deep = format!("otmVersion: 1\nproject: {}\n", "[".repeat(10_000));
     let errors = import_errors(&deep, Source::Otm, "deep.yaml");
     assert!(!errors.is_empty());
+    let deep = format!(
+        "threagile_version: 1.0.0\ntitle: T\ntechnical_assets: {}\n",
+        "{a: ".repeat(10_000)
+    );
+    assert!(!import_errors(&deep, Source::Threagile, "deep.yaml").is_empty());
+    let mut bomb = String::from(
+        "threagile_version: 1.0.0\ntitle: T\nx0: &x0 [a, a, a, a, a, a, a, a, a, a]\n",
+    );
+    for level in 1..10 {
+        let p = level - 1;
+        bomb.push_str(&format!("x{level}: &x{level} [*x{p}, *x{p}, *x{p}, *x{p}, *x{p}, *x{p}, *x{p}, *x{p}, *x{p}, *x{p}]\n"));
+    }
+    let errors = import_errors(&bomb, Source::Threagile, "bomb.yaml");
+    assert!(
+        errors.iter().any(|e| e.contains("alias bomb")),
+        "{errors:?}"
+    );
+    let deep_pytm = format!(
+        "{{\"threatsFile\": \"t\", \"flows\": [], \"elements\": {}",
+        "[".repeat(10_000)
+    );
+    assert!(!import_errors(&deep_pytm, Source::Pytm, "deep.json").is_empty());
+    let deep_calm = format!("{{\"relationships\": [], \"nodes\": {}", "[".repeat(10_000));
+    assert!(!import_errors(&deep_calm, Source::Calm, "deep.json").is_empty());
+    // Containers that contain each other are refused or noted, never a cycle of boundaries.
+    let cycle = r#"{"nodes": [{"unique-id": "a", "node-type": "system"}, {"unique-id": "b", "node-type": "system"}, {"unique-id": "c", "node-type": "service"}],
+        "relationships": [{"relationship-type": {"composed-of": {"container": "a", "nodes": ["b", "c"]}}},
+                          {"relationship-type": {"composed-of": {"container": "b", "nodes": ["a"]}}}]}"#;
+    assert!(!import_errors(cycle, Source::Calm, "cycle.json").is_empty());
     let deep_json = format!("{{\"summary\": {}", "[".repeat(10_000));
     assert!(!import_errors(&deep_json, Source::ThreatDragon, "deep.json").is_empty());
 }
@@ -282,7 +428,7 @@ proptest! {
 
     #[test]
     fn truncations_and_mutations_of_real_files_never_panic(
-        which in 0usize..6, cut in 0.0f64..1.0, at in 0.0f64..1.0, byte in any::<u8>()
+        which in 0usize..64, cut in 0.0f64..1.0, at in 0.0f64..1.0, byte in any::<u8>()
     ) {
         let fixtures = all_fixture_bytes();
         let (source, name, bytes) = &fixtures[which % fixtures.len()];

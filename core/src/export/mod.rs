@@ -83,7 +83,7 @@ pub enum Format {
     ThreatDragon,
     /// An Open Threat Model (OTM) document (findings as threats and mitigations).
     Otm,
-    /// A FINOS CALM 1.1 architecture document.
+    /// A FINOS CALM 1.1 architecture (nodes and relationships; no findings: CALM has no place).
     Calm,
 }
 

@@ -150,6 +150,13 @@ pub fn guess_node_kind(text: &str) -> Option<NodeKind> {
     }
 }
 
+/// Text a source gave, trimmed; `None` when absent or blank (a model field, not an empty one).
+pub fn some_text(text: Option<&str>) -> Option<String> {
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
 /// The top-left corner of a node box whose centre is at (`x`, `y`): sources give boxes of
 /// their own sizes, and keeping centres keeps a node inside the frame it was drawn in.
 pub fn top_left_of_centre(x: f64, y: f64) -> Point {
@@ -243,6 +250,15 @@ impl Builder {
         if kind != TargetKind::Model {
             self.origin.insert(id.to_owned(), element);
         }
+    }
+
+    /// Records that an element (a CALM containment relationship) also made a boundary that
+    /// another element is the origin of.
+    pub fn also_mapped_to_boundary(&mut self, element: ElementRef, id: &str) {
+        self.elements[element.0].mapped_to.push(Target {
+            kind: TargetKind::Boundary,
+            id: id.to_owned(),
+        });
     }
 
     /// Records that an element set the model's name or description.

@@ -10,7 +10,7 @@
 //! - [`build`]: the model under construction: stable ids, the report's bookkeeping, class and
 //!   boundary helpers, positions, and the final check by the project's own loader;
 //! - [`report`]: the import report, as text and as JSON (`flowmap-import-report/1`);
-//! - [`threat_dragon`], [`otm`]: the formats.
+//! - [`threat_dragon`], [`otm`], [`threagile`], [`pytm`], [`calm`]: the formats.
 //!
 //! A new format is a variant of [`Source`] (its name, title, and three match arms below) and
 //! one module with a `sniff` and a `read` function.
@@ -19,10 +19,13 @@
 //! error at all, and that model has passed [`crate::load::load_str`].
 
 pub mod build;
+pub mod calm;
 pub mod carry;
 pub mod document;
 pub mod otm;
+pub mod pytm;
 pub mod report;
+pub mod threagile;
 pub mod threat_dragon;
 pub mod yaml;
 
@@ -43,17 +46,32 @@ pub enum Source {
     ThreatDragon,
     /// Open Threat Model (OTM), JSON or YAML.
     Otm,
+    /// Threagile models (YAML).
+    Threagile,
+    /// pytm's JSON output (`tm.py --json`).
+    Pytm,
+    /// FINOS CALM architectures (JSON).
+    Calm,
 }
 
 impl Source {
     /// Every format, in the order detection tries them.
-    pub const ALL: &'static [Source] = &[Source::ThreatDragon, Source::Otm];
+    pub const ALL: &'static [Source] = &[
+        Source::ThreatDragon,
+        Source::Otm,
+        Source::Threagile,
+        Source::Pytm,
+        Source::Calm,
+    ];
 
     /// The name on the command line (`--from NAME`).
     pub fn name(self) -> &'static str {
         match self {
             Source::ThreatDragon => "td",
             Source::Otm => "otm",
+            Source::Threagile => "threagile",
+            Source::Pytm => "pytm",
+            Source::Calm => "calm",
         }
     }
 
@@ -62,6 +80,9 @@ impl Source {
         match self {
             Source::ThreatDragon => "OWASP Threat Dragon",
             Source::Otm => "Open Threat Model",
+            Source::Threagile => "Threagile",
+            Source::Pytm => "pytm",
+            Source::Calm => "FINOS CALM",
         }
     }
 
@@ -76,6 +97,15 @@ impl Source {
                 "a JSON object with \"summary\" and \"detail\" (\"detail.diagrams\")"
             }
             Source::Otm => "a JSON or YAML object with \"otmVersion\" and \"project\"",
+            Source::Threagile => {
+                "a YAML object with \"threagile_version\" and \"technical_assets\""
+            }
+            Source::Pytm => {
+                "a JSON object with \"elements\", \"flows\" and \"threatsFile\" (tm.py --json)"
+            }
+            Source::Calm => {
+                "a JSON object with \"nodes\" (each with \"unique-id\" and \"node-type\") and \"relationships\""
+            }
         }
     }
 
@@ -84,6 +114,9 @@ impl Source {
         match self {
             Source::ThreatDragon => threat_dragon::sniff(value),
             Source::Otm => otm::sniff(value),
+            Source::Threagile => threagile::sniff(value),
+            Source::Pytm => pytm::sniff(value),
+            Source::Calm => calm::sniff(value),
         }
     }
 
@@ -91,6 +124,9 @@ impl Source {
         match self {
             Source::ThreatDragon => threat_dragon::read(reader, builder),
             Source::Otm => otm::read(reader, builder),
+            Source::Threagile => threagile::read(reader, builder),
+            Source::Pytm => pytm::read(reader, builder),
+            Source::Calm => calm::read(reader, builder),
         }
     }
 
