@@ -1,6 +1,7 @@
-//! `flowmap import FILE [--from td|otm] [-o OUT] [--format text|json] [--fail-on LEVEL]`:
-//! another tool's model (OWASP Threat Dragon, Open Threat Model) as a `flowmap/1` model, with
-//! the import report.
+//! `flowmap import FILE [--from td|otm|terraform|cloudformation] [-o OUT] [--format text|json]
+//! [--fail-on LEVEL]`: another tool's model (OWASP Threat Dragon, Open Threat Model) or a
+//! system's infrastructure code (a Terraform plan or state, a CloudFormation/SAM template) as a
+//! `flowmap/1` model, with the import report.
 //!
 //! Where output goes, as compilers do it (the artefact apart from the diagnostics): the model
 //! is written to `-o OUT`, or to standard output; the report (text or `--format json`) goes to

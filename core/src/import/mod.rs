@@ -10,7 +10,8 @@
 //! - [`build`]: the model under construction: stable ids, the report's bookkeeping, class and
 //!   boundary helpers, positions, and the final check by the project's own loader;
 //! - [`report`]: the import report, as text and as JSON (`flowmap-import-report/1`);
-//! - [`threat_dragon`], [`otm`]: the formats.
+//! - [`threat_dragon`], [`otm`], [`terraform`], [`cloudformation`]: the formats; the last two
+//!   share [`aws`], the knowledge of AWS resource types.
 //!
 //! A new format is a variant of [`Source`] (its name, title, and three match arms below) and
 //! one module with a `sniff` and a `read` function.
@@ -18,11 +19,14 @@
 //! All or nothing, as with the loader: an import returns a model only when the source had no
 //! error at all, and that model has passed [`crate::load::load_str`].
 
+pub mod aws;
 pub mod build;
 pub mod carry;
+pub mod cloudformation;
 pub mod document;
 pub mod otm;
 pub mod report;
+pub mod terraform;
 pub mod threat_dragon;
 pub mod yaml;
 
@@ -43,17 +47,28 @@ pub enum Source {
     ThreatDragon,
     /// Open Threat Model (OTM), JSON or YAML.
     Otm,
+    /// Terraform plans and states (`terraform show -json`).
+    Terraform,
+    /// CloudFormation and SAM templates, YAML or JSON.
+    CloudFormation,
 }
 
 impl Source {
     /// Every format, in the order detection tries them.
-    pub const ALL: &'static [Source] = &[Source::ThreatDragon, Source::Otm];
+    pub const ALL: &'static [Source] = &[
+        Source::ThreatDragon,
+        Source::Otm,
+        Source::Terraform,
+        Source::CloudFormation,
+    ];
 
     /// The name on the command line (`--from NAME`).
     pub fn name(self) -> &'static str {
         match self {
             Source::ThreatDragon => "td",
             Source::Otm => "otm",
+            Source::Terraform => "terraform",
+            Source::CloudFormation => "cloudformation",
         }
     }
 
@@ -62,6 +77,8 @@ impl Source {
         match self {
             Source::ThreatDragon => "OWASP Threat Dragon",
             Source::Otm => "Open Threat Model",
+            Source::Terraform => "Terraform",
+            Source::CloudFormation => "AWS CloudFormation",
         }
     }
 
@@ -76,6 +93,12 @@ impl Source {
                 "a JSON object with \"summary\" and \"detail\" (\"detail.diagrams\")"
             }
             Source::Otm => "a JSON or YAML object with \"otmVersion\" and \"project\"",
+            Source::Terraform => {
+                "the JSON of terraform show -json, with \"format_version\" and \"planned_values\" or \"values\""
+            }
+            Source::CloudFormation => {
+                "a JSON or YAML template with \"Resources\" of type \"AWS::…\""
+            }
         }
     }
 
@@ -84,6 +107,8 @@ impl Source {
         match self {
             Source::ThreatDragon => threat_dragon::sniff(value),
             Source::Otm => otm::sniff(value),
+            Source::Terraform => terraform::sniff(value),
+            Source::CloudFormation => cloudformation::sniff(value),
         }
     }
 
@@ -91,12 +116,18 @@ impl Source {
         match self {
             Source::ThreatDragon => threat_dragon::read(reader, builder),
             Source::Otm => otm::read(reader, builder),
+            Source::Terraform => terraform::read(reader, builder),
+            Source::CloudFormation => cloudformation::read(reader, builder),
         }
     }
 
-    /// How the format's YAML tags are read (none of the current formats uses tags).
+    /// How the format's YAML tags are read (CloudFormation's short-form intrinsics; the
+    /// other formats use none).
     fn tags(self) -> yaml::TagResolver<'static> {
-        &yaml::no_tags
+        match self {
+            Source::CloudFormation => &cloudformation::resolve_tag,
+            _ => &yaml::no_tags,
+        }
     }
 }
 
@@ -156,7 +187,8 @@ impl std::error::Error for ImportErrors {}
 
 /// Tells the format of a file from its content (the name only decides JSON or YAML).
 pub fn detect(bytes: &[u8], file_name: &str) -> Result<Source, ImportErrors> {
-    let document = Document::parse(bytes, file_name, &yaml::no_tags)
+    // CloudFormation's tags are read while detecting, so a template in YAML can be told.
+    let document = Document::parse(bytes, file_name, &cloudformation::resolve_tag)
         .map_err(|errors| ImportErrors::new(None, errors))?;
     let matches: Vec<Source> = Source::ALL
         .iter()

@@ -1,0 +1,428 @@
+//! Infrastructure as code (`tests/fixtures/import/cfn/`, `terraform/`; origins in SOURCES.md):
+//! real CloudFormation/SAM templates and Terraform plans import into models with the nodes,
+//! boundaries and flows their resources and wiring say, and the drafted model's findings
+//! follow from what the code declares; bad input gets located errors.
+
+use std::path::PathBuf;
+
+use flowmap_core::import::{detect, import, ImportOptions, Imported, Source};
+use flowmap_core::model::EncryptionAtRest;
+use flowmap_core::{check, load_str, to_file_json, CheckOptions};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+struct Fixture {
+    path: &'static str,
+    source: Source,
+    /// Node ids and technology ids.
+    nodes: &'static [(&'static str, &'static str)],
+    /// Flows, from → to.
+    flows: &'static [(&'static str, &'static str)],
+    boundaries: &'static [&'static str],
+}
+
+const FIXTURES: &[Fixture] = &[
+    Fixture {
+        path: "cfn/apigw-lambda-dynamodb-stream-lambda.yaml",
+        source: Source::CloudFormation,
+        nodes: &[
+            ("ConsumerFunction", "aws-lambda"),
+            ("DynamoDBTable", "aws-dynamodb"),
+            ("ProducerFunction", "aws-lambda"),
+            ("ServerlessRestApi", "aws-api-gateway"),
+            ("clients", ""),
+        ],
+        flows: &[
+            // The stream event (wired) and the stream read policy (inferred) agree.
+            ("DynamoDBTable", "ConsumerFunction"),
+            // DynamoDBCrudPolicy: reads and writes (inferred).
+            ("DynamoDBTable", "ProducerFunction"),
+            ("ProducerFunction", "DynamoDBTable"),
+            // The Api event on SAM's implicit REST API.
+            ("ServerlessRestApi", "ProducerFunction"),
+            ("clients", "ServerlessRestApi"),
+        ],
+        boundaries: &["aws-account"],
+    },
+    Fixture {
+        path: "cfn/eventbridge-sqs.yaml",
+        source: Source::CloudFormation,
+        nodes: &[
+            ("MySqsQueue", "aws-sqs"),
+            ("default-event-bus", "aws-eventbridge"),
+        ],
+        flows: &[("default-event-bus", "MySqsQueue")],
+        boundaries: &["aws-account"],
+    },
+    Fixture {
+        path: "cfn/s3-lambda-resizing-python.yaml",
+        source: Source::CloudFormation,
+        nodes: &[
+            ("DestinationBucket", "aws-s3"),
+            ("ResizerFunction", "aws-lambda"),
+            ("SourceBucket", "aws-s3"),
+        ],
+        flows: &[
+            ("DestinationBucket", "ResizerFunction"),
+            ("ResizerFunction", "DestinationBucket"),
+            ("SourceBucket", "ResizerFunction"),
+        ],
+        boundaries: &["aws-account"],
+    },
+    Fixture {
+        path: "cfn/sns-sqs-fanout.yaml",
+        source: Source::CloudFormation,
+        nodes: &[
+            ("AllMetricsSqsQueue", "aws-sqs"),
+            ("HumiditySqsDLQueue", "aws-sqs"),
+            ("HumiditySqsQueue", "aws-sqs"),
+            ("MetricsSnsTopic", "aws-sns"),
+            ("MetricsSqsDLQueue", "aws-sqs"),
+            ("TemperatureSqsDLQueue", "aws-sqs"),
+            ("TemperatureSqsQueue", "aws-sqs"),
+        ],
+        flows: &[
+            ("MetricsSnsTopic", "AllMetricsSqsQueue"),
+            ("MetricsSnsTopic", "HumiditySqsQueue"),
+            ("MetricsSnsTopic", "TemperatureSqsQueue"),
+        ],
+        boundaries: &["aws-account"],
+    },
+    Fixture {
+        path: "cfn/sns-sqs-lambda-xray.yaml",
+        source: Source::CloudFormation,
+        nodes: &[
+            ("ConsumerFunction", "aws-lambda"),
+            ("ProducerFunction", "aws-lambda"),
+            ("SourceSnsTopic", "aws-sns"),
+            ("SourceSqsQueue", "aws-sqs"),
+        ],
+        flows: &[
+            ("ProducerFunction", "SourceSnsTopic"),
+            ("SourceSnsTopic", "SourceSqsQueue"),
+            ("SourceSqsQueue", "ConsumerFunction"),
+        ],
+        boundaries: &["aws-account"],
+    },
+    Fixture {
+        path: "terraform/checkov-nested-child-modules.tfplan.json",
+        source: Source::Terraform,
+        nodes: &[
+            ("aws_s3_bucket.root_bucket", "aws-s3"),
+            ("module.s3_bucket.aws_s3_bucket.this", "aws-s3"),
+            ("module.s3_module.aws_s3_bucket.module_bucket", "aws-s3"),
+            // module.s3_module.module.s3_submodule.aws_s3_bucket.submodule_bucket: an
+            // address too long to keep as an id, so the bucket's name.
+            ("testing", "aws-s3"),
+        ],
+        flows: &[],
+        boundaries: &["aws-account"],
+    },
+    Fixture {
+        path: "terraform/checkov-plan.tfplan.json",
+        source: Source::Terraform,
+        nodes: &[
+            ("aws_db_instance.default", "aws-rds"),
+            ("aws_elb.weblb", "aws-elb"),
+            ("aws_instance.db_app", "aws-ec2"),
+            ("aws_instance.web_host", "aws-ec2"),
+            ("aws_kms_key.logs_key", "aws-kms"),
+            ("aws_lambda_function.analysis_lambda", "aws-lambda"),
+            ("aws_s3_bucket.data", "aws-s3"),
+            ("aws_s3_bucket.data_science", "aws-s3"),
+            ("aws_s3_bucket.financials", "aws-s3"),
+            ("aws_s3_bucket.flowbucket", "aws-s3"),
+            ("aws_s3_bucket.logs", "aws-s3"),
+            ("aws_s3_bucket.operations", "aws-s3"),
+            ("clients", ""),
+        ],
+        flows: &[
+            ("aws_elb.weblb", "aws_instance.web_host"),
+            ("clients", "aws_elb.weblb"),
+        ],
+        boundaries: &[
+            "aws-account",
+            "aws_security_group.default",
+            "aws_security_group.web-node",
+            "aws_subnet.eks_subnet1",
+            "aws_subnet.eks_subnet2",
+            "aws_subnet.web_subnet",
+            "aws_subnet.web_subnet2",
+            "aws_vpc.eks_vpc",
+            "aws_vpc.web_vpc",
+        ],
+    },
+];
+
+fn read(path: &str) -> Vec<u8> {
+    std::fs::read(repo().join("tests/fixtures/import").join(path)).unwrap()
+}
+
+fn import_fixture(fixture: &Fixture) -> Imported {
+    let bytes = read(fixture.path);
+    let detected = detect(&bytes, fixture.path).unwrap_or_else(|e| panic!("{}: {e}", fixture.path));
+    assert_eq!(detected, fixture.source, "{}", fixture.path);
+    import(
+        &bytes,
+        fixture.source,
+        &ImportOptions {
+            file_name: fixture.path,
+        },
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", fixture.path))
+}
+
+#[test]
+fn templates_and_plans_import_into_their_resources_and_wiring() {
+    for fixture in FIXTURES {
+        let imported = import_fixture(fixture);
+        let model = &imported.model;
+        let mut nodes: Vec<(&str, &str)> = model
+            .nodes
+            .iter()
+            .map(|n| (n.id.as_str(), n.technology.as_deref().unwrap_or("")))
+            .collect();
+        nodes.sort();
+        assert_eq!(nodes, fixture.nodes, "{}: nodes", fixture.path);
+        let mut flows: Vec<(&str, &str)> = model
+            .flows
+            .iter()
+            .map(|f| (f.from.as_str(), f.to.as_str()))
+            .collect();
+        flows.sort();
+        assert_eq!(flows, fixture.flows, "{}: flows", fixture.path);
+        let mut boundaries: Vec<&str> = model.boundaries.iter().map(|b| b.id.as_str()).collect();
+        boundaries.sort();
+        assert_eq!(
+            boundaries, fixture.boundaries,
+            "{}: boundaries",
+            fixture.path
+        );
+        let reloaded = load_str(&to_file_json(model)).unwrap();
+        assert_eq!(&reloaded, model);
+    }
+}
+
+#[test]
+fn inferred_flows_say_so_and_wired_flows_name_their_wiring() {
+    let imported = import_fixture(&FIXTURES[2]);
+    let flow = |from: &str, to: &str| {
+        imported
+            .model
+            .flows
+            .iter()
+            .find(|f| f.from == from && f.to == to)
+            .unwrap()
+    };
+    let wired = flow("SourceBucket", "ResizerFunction");
+    assert_eq!(wired.protocol.as_deref(), Some("s3-notification"));
+    assert!(wired
+        .notes
+        .as_deref()
+        .unwrap()
+        .starts_with("Wired by the code: event FileUpload (S3)"));
+    let inferred = flow("ResizerFunction", "DestinationBucket");
+    let notes = inferred.notes.as_deref().unwrap();
+    assert!(
+        notes.starts_with("Inferred from environment variable DESTINATION_BUCKETNAME"),
+        "{notes}"
+    );
+    assert!(notes.contains("policy template S3CrudPolicy"), "{notes}");
+    let report = imported.report.text(None);
+    assert!(report.contains("inferred flow ResizerFunction → DestinationBucket from environment variable DESTINATION_BUCKETNAME"), "{report}");
+}
+
+#[test]
+fn declared_attributes_reach_the_nodes_and_the_findings_follow() {
+    // Terraform: the logs bucket names a KMS key, the others declare no encryption; the
+    // RDS instance is not storage-encrypted.
+    let imported = import_fixture(&FIXTURES[6]);
+    let node = |id: &str| imported.model.nodes.iter().find(|n| n.id == id).unwrap();
+    assert_eq!(
+        node("aws_s3_bucket.logs").encryption_at_rest,
+        Some(EncryptionAtRest::CustomerKey)
+    );
+    assert_eq!(node("aws_s3_bucket.data").encryption_at_rest, None);
+    assert_eq!(
+        node("aws_db_instance.default").encryption_at_rest,
+        Some(EncryptionAtRest::None)
+    );
+    assert_eq!(
+        node("aws_db_instance.default").boundary.as_deref(),
+        Some("aws_security_group.default")
+    );
+    assert_eq!(
+        node("aws_s3_bucket.logs").region.as_deref(),
+        Some("us-west-2")
+    );
+    // The code cannot say what data a store holds; once the design session says the stores
+    // hold personal data, the stores the code leaves unencrypted are findings.
+    let mut annotated = imported.model.clone();
+    for node in &mut annotated.nodes {
+        if node.kind == flowmap_core::model::NodeKind::Store {
+            node.holds = vec!["personal".into()];
+        }
+    }
+    let report = check(&annotated, &CheckOptions::default());
+    let subjects = |rule: &str| -> Vec<String> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule)
+            .map(|f| f.subject.id.clone())
+            .collect()
+    };
+    let unencrypted = subjects("ENC-004");
+    assert!(
+        unencrypted.contains(&"aws_db_instance.default".to_owned()),
+        "{unencrypted:?}"
+    );
+    // A bucket that declares no encryption is SaaS storage the provider encrypts by default
+    // (the rule reads an absent field that way); only the explicit "none" of RDS is flagged.
+    assert_eq!(unencrypted, ["aws_db_instance.default"]);
+    // SAM: tracing from Globals makes both functions logged.
+    let xray = import_fixture(&FIXTURES[4]);
+    assert!(xray
+        .model
+        .nodes
+        .iter()
+        .filter(|n| n.technology.as_deref() == Some("aws-lambda"))
+        .all(|n| n.logging));
+    // The implicit REST API has no authorizer: the clients' flow is not authenticated.
+    let api = import_fixture(&FIXTURES[0]);
+    let public = api
+        .model
+        .flows
+        .iter()
+        .find(|f| f.from == "clients")
+        .unwrap();
+    assert!(!public.authenticated && public.encrypted);
+}
+
+#[test]
+fn unknown_resource_types_are_listed() {
+    let imported = import_fixture(&FIXTURES[6]);
+    let report = imported.report.text(None);
+    for kind in [
+        "aws_neptune_cluster",
+        "aws_eks_cluster",
+        "aws_ecr_repository",
+    ] {
+        assert!(
+            report.contains(&format!("resource type {kind} is not mapped by Flowmap")),
+            "{kind}: {report}"
+        );
+    }
+    let layer = import_fixture(&FIXTURES[4]).report.text(None);
+    assert!(
+        layer.contains("AWS::Serverless::LayerVersion is not mapped"),
+        "{layer}"
+    );
+}
+
+#[test]
+fn imports_are_deterministic() {
+    for fixture in FIXTURES {
+        let a = import_fixture(fixture);
+        let b = import_fixture(fixture);
+        assert_eq!(to_file_json(&a.model), to_file_json(&b.model));
+        assert_eq!(a.report.json(None), b.report.json(None));
+    }
+}
+
+fn snapshot(name: &str, text: &str) {
+    insta::with_settings!({
+        snapshot_path => repo().join("tests/snapshots/import"),
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+#[test]
+fn import_reports() {
+    for fixture in FIXTURES {
+        let imported = import_fixture(fixture);
+        let summary = check(&imported.model, &CheckOptions::default()).summary;
+        let name = fixture.path.replace(['/', '.'], "-");
+        snapshot(
+            &format!("{name}-report"),
+            &imported.report.text(Some(&summary)),
+        );
+        snapshot(&format!("{name}-model"), &to_file_json(&imported.model));
+    }
+}
+
+fn errors(text: &str, source: Source, file_name: &str) -> Vec<String> {
+    match import(text.as_bytes(), source, &ImportOptions { file_name }) {
+        Ok(imported) => panic!("accepted: {}", to_file_json(&imported.model)),
+        Err(errors) => errors
+            .errors
+            .iter()
+            .map(|e| format!("{}:{} {} {}", e.line, e.column, e.pointer, e.message))
+            .collect(),
+    }
+}
+
+#[test]
+fn bad_input_gets_located_errors() {
+    let cases: &[(&str, Source, &str, &str)] = &[
+        // Not a plan.
+        ("{\"format_version\": \"1.0\", \"terraform_version\": \"1.5.0\"}", Source::Terraform, "x.json",
+         "1:1  not a Terraform plan or state"),
+        ("{\"format_version\": \"1.0\", \"planned_values\": {\"root_module\": {\"resources\": [{\"address\": 3}]}}}",
+         Source::Terraform, "x.json", "/planned_values/root_module/resources/0/address expected a string, found the number 3"),
+        // A truncated template.
+        ("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: {QueueName: [", Source::CloudFormation, "t.yaml",
+         "invalid YAML"),
+        ("{\"Resources\": {\"Q\": {\"Type\": \"AWS::SQS::Queue\"", Source::CloudFormation, "t.json",
+         "the document ends too early"),
+        // Unknown intrinsics, in YAML and in JSON.
+        ("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Frobnicate x\n",
+         Source::CloudFormation, "t.yaml", "unknown intrinsic function !Frobnicate"),
+        ("{\"Resources\": {\"Q\": {\"Type\": \"AWS::SQS::Queue\", \"Properties\": {\"QueueName\": {\"Fn::Frobnicate\": \"x\"}}}}}",
+         Source::CloudFormation, "t.json", "/Resources/Q/Properties/QueueName/Fn::Frobnicate unknown intrinsic function Fn::Frobnicate"),
+        ("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !GetAtt nodot\n",
+         Source::CloudFormation, "t.yaml", "!GetAtt \"nodot\": expected RESOURCE.ATTRIBUTE"),
+        // A cycle of !Ref.
+        ("Resources:\n  A:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Ref B\n  B:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Sub '${C.QueueName}-b'\n  C:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !GetAtt A.QueueName\n",
+         Source::CloudFormation, "t.yaml", "circular reference between resources: A → B → C → A"),
+        ("Resources:\n  A:\n    Type: 7\n", Source::CloudFormation, "t.yaml", "3:11 /Resources/A/Type expected a string, found the number 7"),
+        ("Description: no resources\n", Source::CloudFormation, "t.yaml", "missing field \"Resources\""),
+    ];
+    for (text, source, file, expected) in cases {
+        let errors = errors(text, *source, file);
+        assert!(
+            errors.iter().any(|e| e.contains(expected)),
+            "{text}\nexpected {expected:?} in {errors:#?}"
+        );
+    }
+}
+
+#[test]
+fn nested_stacks_are_listed_with_their_template() {
+    let text = "Resources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://example.com/child.yaml\n  App:\n    Type: AWS::Serverless::Application\n    Properties:\n      Location: ./app.yaml\n  Q:\n    Type: AWS::SQS::Queue\n";
+    let imported = import(
+        text.as_bytes(),
+        Source::CloudFormation,
+        &ImportOptions {
+            file_name: "t.yaml",
+        },
+    )
+    .unwrap();
+    let report = imported.report.text(None);
+    assert!(
+        report.contains(
+            "nested stack: its template (https://example.com/child.yaml) is another file"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("nested stack: its template (./app.yaml) is another file"),
+        "{report}"
+    );
+    assert_eq!(imported.model.nodes.len(), 1);
+}
