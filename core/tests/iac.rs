@@ -426,3 +426,179 @@ fn nested_stacks_are_listed_with_their_template() {
     );
     assert_eq!(imported.model.nodes.len(), 1);
 }
+
+fn cfn(text: &str) -> flowmap_core::Model {
+    import(
+        text.as_bytes(),
+        Source::CloudFormation,
+        &ImportOptions {
+            file_name: "template.yaml",
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+    .model
+}
+
+/// The resizing template as people annotated it after the first import.
+fn annotated(first: &flowmap_core::Model) -> flowmap_core::Model {
+    let mut value: serde_json::Value = serde_json::from_str(&to_file_json(first)).unwrap();
+    let patch = serde_json::json!({
+        "name": "Image resizing",
+        "description": "Resizes uploaded photos.",
+        "classes": [{"id": "photos", "name": "Customer photos", "tier": 4, "personal": true}],
+        "waivers": [
+            {"rule": "LOG-001", "subject": "ResizerFunction", "reason": "Logs ship via the platform", "approved_by": "sec-team", "expires": "2099-01-01"},
+            {"rule": "LOG-001", "subject": "DestinationBucket", "reason": "Output only", "approved_by": "sec-team", "expires": "2099-01-01"}
+        ],
+        "narratives": [{"control": "CC6.1", "text": "Buckets are private."}]
+    });
+    for (key, v) in patch.as_object().unwrap() {
+        value[key] = v.clone();
+    }
+    value["boundaries"].as_array_mut().unwrap().push(serde_json::json!(
+        {"id": "media-team", "name": "Media team runtime", "kind": "runtime", "parent": "aws-account"}
+    ));
+    for node in value["nodes"].as_array_mut().unwrap() {
+        match node["id"].as_str().unwrap() {
+            "SourceBucket" => {
+                node["holds"] = serde_json::json!(["photos"]);
+                node["owner"] = "media".into();
+                node["name"] = "Uploads".into();
+            }
+            "ResizerFunction" => {
+                node["owner"] = "media".into();
+                node["controls"] = serde_json::json!(["vuln-scan"]);
+                node["boundary"] = "media-team".into();
+                node["environment"] = "prod".into();
+            }
+            _ => {}
+        }
+    }
+    value["nodes"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!(
+            {"id": "moderation", "name": "Moderation vendor", "kind": "external"}
+        ));
+    value["flows"].as_array_mut().unwrap().push(serde_json::json!(
+        {"id": "to-moderation", "from": "ResizerFunction", "to": "moderation", "data": ["photos"], "encrypted": true}
+    ));
+    for flow in value["flows"].as_array_mut().unwrap() {
+        if flow["from"] == "SourceBucket" {
+            flow["data"] = serde_json::json!(["photos"]);
+            flow["name"] = "Upload event".into();
+        }
+    }
+    value["layout"]["nodes"]["SourceBucket"] = serde_json::json!({"x": 1234.0, "y": 56.0});
+    load_str(&value.to_string()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn merging_keeps_every_human_annotation_and_lists_what_the_code_changed() {
+    use flowmap_core::import::merge::merge;
+    let template = String::from_utf8(read("cfn/s3-lambda-resizing-python.yaml")).unwrap();
+    let existing = annotated(&cfn(&template));
+    // The code since: the destination bucket is gone, the source bucket names a KMS key.
+    let changed = template
+        .replace(
+            "  DestinationBucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !Ref DestinationBucketName   \n",
+            "",
+        )
+        .replace(
+            "      BucketName: !Ref SourceBucketName    \n",
+            "      BucketName: !Ref SourceBucketName\n      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          - ServerSideEncryptionByDefault:\n              SSEAlgorithm: aws:kms\n              KMSMasterKeyID: alias/photos\n",
+        );
+    assert_ne!(changed, template);
+    let (merged, report) = merge(&existing, &cfn(&changed));
+    let node = |id: &str| merged.nodes.iter().find(|n| n.id == id).unwrap();
+    // People's words survive.
+    assert_eq!(
+        (merged.name.as_str(), merged.description.as_deref()),
+        ("Image resizing", Some("Resizes uploaded photos."))
+    );
+    assert_eq!(merged.classes, existing.classes);
+    assert_eq!(merged.narratives, existing.narratives);
+    assert_eq!(node("SourceBucket").name, "Uploads");
+    assert_eq!(node("SourceBucket").holds, ["photos"]);
+    assert_eq!(node("SourceBucket").owner.as_deref(), Some("media"));
+    assert_eq!(node("ResizerFunction").controls, ["vuln-scan"]);
+    assert_eq!(
+        node("ResizerFunction").boundary.as_deref(),
+        Some("media-team")
+    );
+    assert_eq!(
+        node("ResizerFunction").environment,
+        Some(flowmap_core::model::Environment::Prod)
+    );
+    assert!(merged.nodes.iter().any(|n| n.id == "moderation"));
+    let upload = merged
+        .flows
+        .iter()
+        .find(|f| f.from == "SourceBucket")
+        .unwrap();
+    assert_eq!(
+        (upload.name.as_str(), upload.data.as_slice()),
+        ("Upload event", &["photos".to_owned()][..])
+    );
+    assert!(merged
+        .flows
+        .iter()
+        .any(|f| f.id == "to-moderation" && f.data == ["photos"]));
+    assert_eq!(
+        merged.layout.nodes["SourceBucket"],
+        existing.layout.nodes["SourceBucket"]
+    );
+    assert!(merged.boundaries.iter().any(|b| b.id == "media-team"));
+    // The code's word on what it declares.
+    assert_eq!(
+        node("SourceBucket").encryption_at_rest,
+        Some(EncryptionAtRest::CustomerKey)
+    );
+    // The removed bucket goes, with its flows and its waiver; the other waiver stays.
+    assert!(merged.nodes.iter().all(|n| n.id != "DestinationBucket"));
+    assert!(merged
+        .flows
+        .iter()
+        .all(|f| f.from != "DestinationBucket" && f.to != "DestinationBucket"));
+    assert_eq!(merged.waivers.len(), 1);
+    assert_eq!(merged.waivers[0].subject, "ResizerFunction");
+    let text = report.text();
+    for line in [
+        "removed node DestinationBucket",
+        "removed flow destinationbucket-to-resizerfunction",
+        "removed flow resizerfunction-to-destinationbucket",
+        "removed waiver LOG-001/DestinationBucket",
+        "changed node SourceBucket: encryption_at_rest",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+    assert!(load_str(&to_file_json(&merged)).is_ok());
+    snapshot("cfn-merge-report", &text);
+}
+
+#[test]
+fn merging_is_idempotent() {
+    use flowmap_core::import::merge::merge;
+    for fixture in FIXTURES {
+        let imported = import_fixture(fixture).model;
+        let existing = if fixture.path.contains("resizing") {
+            annotated(&imported)
+        } else {
+            imported.clone()
+        };
+        let (once, _) = merge(&existing, &imported);
+        let (twice, report) = merge(&once, &imported);
+        assert_eq!(
+            to_file_json(&once),
+            to_file_json(&twice),
+            "{}",
+            fixture.path
+        );
+        assert!(report.is_empty(), "{}: {}", fixture.path, report.text());
+    }
+    // Merging an import into itself changes nothing.
+    let imported = import_fixture(&FIXTURES[6]).model;
+    let (same, report) = merge(&imported, &imported);
+    assert_eq!(same, imported);
+    assert!(report.is_empty());
+}

@@ -24,6 +24,7 @@ pub mod build;
 pub mod carry;
 pub mod cloudformation;
 pub mod document;
+pub mod merge;
 pub mod otm;
 pub mod report;
 pub mod terraform;
