@@ -602,3 +602,145 @@ fn merging_is_idempotent() {
     assert_eq!(same, imported);
     assert!(report.is_empty());
 }
+
+/// A state (`terraform show -json` without a plan) has no configuration: references are the
+/// literal ARNs and names of other resources, in child modules too.
+#[test]
+fn a_state_is_wired_by_its_literal_arns_and_names() {
+    let state = serde_json::json!({
+        "format_version": "1.0",
+        "terraform_version": "1.7.5",
+        "values": {"root_module": {
+            "resources": [
+                {"address": "aws_sqs_queue.jobs", "mode": "managed", "type": "aws_sqs_queue", "name": "jobs",
+                 "values": {"name": "jobs", "arn": "arn:aws:sqs:eu-west-1:111122223333:jobs", "kms_master_key_id": "arn:aws:kms:eu-west-1:111122223333:key/k"}},
+                {"address": "aws_lambda_function.worker", "mode": "managed", "type": "aws_lambda_function", "name": "worker",
+                 "values": {"function_name": "worker", "arn": "arn:aws:lambda:eu-west-1:111122223333:function:worker",
+                            "role": "arn:aws:iam::111122223333:role/worker",
+                            "environment": [{"variables": {"TABLE": "sessions"}}],
+                            "tracing_config": [{"mode": "Active"}]}},
+                {"address": "aws_iam_role.worker", "mode": "managed", "type": "aws_iam_role", "name": "worker",
+                 "values": {"name": "worker", "arn": "arn:aws:iam::111122223333:role/worker"}},
+                {"address": "aws_iam_role_policy.worker", "mode": "managed", "type": "aws_iam_role_policy", "name": "worker",
+                 "values": {"role": "worker", "policy": "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"dynamodb:GetItem\"],\"Resource\":\"arn:aws:dynamodb:eu-west-1:111122223333:table/sessions\"}]}"}},
+                {"address": "aws_lambda_event_source_mapping.jobs", "mode": "managed", "type": "aws_lambda_event_source_mapping", "name": "jobs",
+                 "values": {"event_source_arn": "arn:aws:sqs:eu-west-1:111122223333:jobs", "function_name": "arn:aws:lambda:eu-west-1:111122223333:function:worker"}},
+                {"address": "data.aws_caller_identity.me", "mode": "data", "type": "aws_caller_identity", "name": "me", "values": {}}
+            ],
+            "child_modules": [{"address": "module.db", "resources": [
+                {"address": "module.db.aws_dynamodb_table.sessions", "mode": "managed", "type": "aws_dynamodb_table", "name": "sessions",
+                 "values": {"name": "sessions", "arn": "arn:aws:dynamodb:eu-west-1:111122223333:table/sessions"}}
+            ]}]
+        }}
+    });
+    let imported = import(
+        state.to_string().as_bytes(),
+        Source::Terraform,
+        &ImportOptions {
+            file_name: "state.json",
+        },
+    )
+    .unwrap();
+    let model = &imported.model;
+    let mut flows: Vec<(&str, &str)> = model
+        .flows
+        .iter()
+        .map(|f| (f.from.as_str(), f.to.as_str()))
+        .collect();
+    flows.sort();
+    assert_eq!(
+        flows,
+        [
+            (
+                "aws_lambda_function.worker",
+                "module.db.aws_dynamodb_table.sessions"
+            ),
+            ("aws_sqs_queue.jobs", "aws_lambda_function.worker"),
+            (
+                "module.db.aws_dynamodb_table.sessions",
+                "aws_lambda_function.worker"
+            ),
+        ]
+    );
+    let node = |id: &str| model.nodes.iter().find(|n| n.id == id).unwrap();
+    assert_eq!(
+        node("aws_sqs_queue.jobs").encryption_at_rest,
+        Some(EncryptionAtRest::CustomerKey)
+    );
+    assert_eq!(
+        node("aws_sqs_queue.jobs").region.as_deref(),
+        Some("eu-west-1")
+    );
+    assert!(node("aws_lambda_function.worker").logging);
+    let read = model
+        .flows
+        .iter()
+        .find(|f| f.from == "module.db.aws_dynamodb_table.sessions")
+        .unwrap();
+    assert!(
+        read.notes
+            .as_deref()
+            .unwrap()
+            .contains("IAM policy of role aws_iam_role.worker"),
+        "{:?}",
+        read.notes
+    );
+    let report = imported.report.text(None);
+    assert!(
+        report.contains("data source: read by the plan, not a resource it creates"),
+        "{report}"
+    );
+}
+
+/// A plan's configuration references name resources within their module.
+#[test]
+fn a_plans_configuration_references_resolve_within_modules() {
+    let plan = serde_json::json!({
+        "format_version": "1.2",
+        "terraform_version": "1.7.5",
+        "planned_values": {"root_module": {"child_modules": [{"address": "module.app", "resources": [
+            {"address": "module.app.aws_sns_topic.events", "mode": "managed", "type": "aws_sns_topic", "name": "events", "values": {"name": "events"}},
+            {"address": "module.app.aws_sqs_queue.inbox", "mode": "managed", "type": "aws_sqs_queue", "name": "inbox", "values": {"name": "inbox", "sqs_managed_sse_enabled": true}},
+            {"address": "module.app.aws_sns_topic_subscription.inbox", "mode": "managed", "type": "aws_sns_topic_subscription", "name": "inbox", "values": {"protocol": "sqs"}}
+        ]}]}},
+        "configuration": {
+            "provider_config": {"aws": {"name": "aws", "expressions": {"region": {"constant_value": "eu-central-1"}}}},
+            "root_module": {"module_calls": {"app": {"module": {"resources": [
+                {"address": "aws_sns_topic_subscription.inbox", "type": "aws_sns_topic_subscription", "name": "inbox",
+                 "expressions": {"topic_arn": {"references": ["aws_sns_topic.events.arn", "aws_sns_topic.events"]},
+                                 "endpoint": {"references": ["aws_sqs_queue.inbox.arn", "aws_sqs_queue.inbox"]}}}
+            ]}}}}
+        }
+    });
+    let imported = import(
+        plan.to_string().as_bytes(),
+        Source::Terraform,
+        &ImportOptions {
+            file_name: "plan.json",
+        },
+    )
+    .unwrap();
+    let flows: Vec<(&str, &str)> = imported
+        .model
+        .flows
+        .iter()
+        .map(|f| (f.from.as_str(), f.to.as_str()))
+        .collect();
+    assert_eq!(
+        flows,
+        [(
+            "module.app.aws_sns_topic.events",
+            "module.app.aws_sqs_queue.inbox"
+        )]
+    );
+    let inbox = imported
+        .model
+        .nodes
+        .iter()
+        .find(|n| n.id == "module.app.aws_sqs_queue.inbox")
+        .unwrap();
+    assert_eq!(
+        (inbox.region.as_deref(), inbox.encryption_at_rest),
+        (Some("eu-central-1"), Some(EncryptionAtRest::Provider))
+    );
+}

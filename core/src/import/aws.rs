@@ -1329,6 +1329,17 @@ impl Draft<'_> {
                 .flat_map(|v| self.resolver.refs(v))
                 .collect::<Vec<_>>();
             for role in &roles {
+                // A policy names its role by reference, or (a state) by the role's name or ARN,
+                // which other resources may share: compare with the role's own.
+                let names: Vec<&str> = self
+                    .resources
+                    .iter()
+                    .filter(|x| x.address == *role)
+                    .flat_map(|x| {
+                        ["name", "arn", "id"].map(|k| x.props.get(k).and_then(Value::as_str))
+                    })
+                    .flatten()
+                    .collect();
                 for other in self.resources {
                     let attached = other.address == *role
                         || (other.kind != "AWS::IAM::Role"
@@ -1336,7 +1347,10 @@ impl Draft<'_> {
                             && at(&other.props, "role")
                                 .iter()
                                 .chain(at(&other.props, "roles").iter())
-                                .any(|v| self.resolver.refs(v).contains(role)));
+                                .any(|v| {
+                                    v.as_str().is_some_and(|s| names.contains(&s))
+                                        || self.resolver.refs(v).contains(role)
+                                }));
                     if attached {
                         for doc in at(&other.props, "policies/policy_document")
                             .into_iter()
