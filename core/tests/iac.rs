@@ -3,15 +3,12 @@
 //! boundaries and flows their resources and wiring say, and the drafted model's findings
 //! follow from what the code declares; bad input gets located errors.
 
-use std::path::PathBuf;
+mod common;
 
-use flowmap_core::import::{detect, import, ImportOptions, Imported, Source};
+use common::*;
+use flowmap_core::import::{import, ImportOptions, Imported, Source};
 use flowmap_core::model::EncryptionAtRest;
 use flowmap_core::{check, load_str, to_file_json, CheckOptions};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 struct Fixture {
     path: &'static str,
@@ -156,22 +153,8 @@ const FIXTURES: &[Fixture] = &[
     },
 ];
 
-fn read(path: &str) -> Vec<u8> {
-    std::fs::read(repo().join("tests/fixtures/import").join(path)).unwrap()
-}
-
 fn import_fixture(fixture: &Fixture) -> Imported {
-    let bytes = read(fixture.path);
-    let detected = detect(&bytes, fixture.path).unwrap_or_else(|e| panic!("{}: {e}", fixture.path));
-    assert_eq!(detected, fixture.source, "{}", fixture.path);
-    import(
-        &bytes,
-        fixture.source,
-        &ImportOptions {
-            file_name: fixture.path,
-        },
-    )
-    .unwrap_or_else(|e| panic!("{}: {e}", fixture.path))
+    import_file(fixture.path, fixture.source)
 }
 
 #[test]
@@ -186,13 +169,7 @@ fn templates_and_plans_import_into_their_resources_and_wiring() {
             .collect();
         nodes.sort();
         assert_eq!(nodes, fixture.nodes, "{}: nodes", fixture.path);
-        let mut flows: Vec<(&str, &str)> = model
-            .flows
-            .iter()
-            .map(|f| (f.from.as_str(), f.to.as_str()))
-            .collect();
-        flows.sort();
-        assert_eq!(flows, fixture.flows, "{}: flows", fixture.path);
+        assert_eq!(pairs(model), fixture.flows, "{}: flows", fixture.path);
         let mut boundaries: Vec<&str> = model.boundaries.iter().map(|b| b.id.as_str()).collect();
         boundaries.sort();
         assert_eq!(
@@ -325,45 +302,14 @@ fn unknown_resource_types_are_listed() {
 #[test]
 fn imports_are_deterministic() {
     for fixture in FIXTURES {
-        let a = import_fixture(fixture);
-        let b = import_fixture(fixture);
-        assert_eq!(to_file_json(&a.model), to_file_json(&b.model));
-        assert_eq!(a.report.json(None), b.report.json(None));
+        assert_deterministic(fixture.path, fixture.source);
     }
-}
-
-fn snapshot(name: &str, text: &str) {
-    insta::with_settings!({
-        snapshot_path => repo().join("tests/snapshots/import"),
-        prepend_module_to_snapshot => false,
-        omit_expression => true,
-    }, {
-        insta::assert_snapshot!(name, text);
-    });
 }
 
 #[test]
 fn import_reports() {
     for fixture in FIXTURES {
-        let imported = import_fixture(fixture);
-        let summary = check(&imported.model, &CheckOptions::default()).summary;
-        let name = fixture.path.replace(['/', '.'], "-");
-        snapshot(
-            &format!("{name}-report"),
-            &imported.report.text(Some(&summary)),
-        );
-        snapshot(&format!("{name}-model"), &to_file_json(&imported.model));
-    }
-}
-
-fn errors(text: &str, source: Source, file_name: &str) -> Vec<String> {
-    match import(text.as_bytes(), source, &ImportOptions { file_name }) {
-        Ok(imported) => panic!("accepted: {}", to_file_json(&imported.model)),
-        Err(errors) => errors
-            .errors
-            .iter()
-            .map(|e| format!("{}:{} {} {}", e.line, e.column, e.pointer, e.message))
-            .collect(),
+        snapshot_import(fixture.path, fixture.source);
     }
 }
 
@@ -393,13 +339,7 @@ fn bad_input_gets_located_errors() {
         ("Resources:\n  A:\n    Type: 7\n", Source::CloudFormation, "t.yaml", "3:11 /Resources/A/Type expected a string, found the number 7"),
         ("Description: no resources\n", Source::CloudFormation, "t.yaml", "missing field \"Resources\""),
     ];
-    for (text, source, file, expected) in cases {
-        let errors = errors(text, *source, file);
-        assert!(
-            errors.iter().any(|e| e.contains(expected)),
-            "{text}\nexpected {expected:?} in {errors:#?}"
-        );
-    }
+    assert_errors(cases);
 }
 
 #[test]
@@ -603,6 +543,28 @@ fn merging_is_idempotent() {
     assert!(report.is_empty());
 }
 
+fn terraform(document: &serde_json::Value) -> Imported {
+    import(
+        document.to_string().as_bytes(),
+        Source::Terraform,
+        &ImportOptions {
+            file_name: "terraform.json",
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The flows of a model as sorted (from, to) pairs.
+fn pairs(model: &flowmap_core::Model) -> Vec<(&str, &str)> {
+    let mut flows: Vec<(&str, &str)> = model
+        .flows
+        .iter()
+        .map(|f| (f.from.as_str(), f.to.as_str()))
+        .collect();
+    flows.sort();
+    flows
+}
+
 /// A state (`terraform show -json` without a plan) has no configuration: references are the
 /// literal ARNs and names of other resources, in child modules too.
 #[test]
@@ -633,23 +595,10 @@ fn a_state_is_wired_by_its_literal_arns_and_names() {
             ]}]
         }}
     });
-    let imported = import(
-        state.to_string().as_bytes(),
-        Source::Terraform,
-        &ImportOptions {
-            file_name: "state.json",
-        },
-    )
-    .unwrap();
+    let imported = terraform(&state);
     let model = &imported.model;
-    let mut flows: Vec<(&str, &str)> = model
-        .flows
-        .iter()
-        .map(|f| (f.from.as_str(), f.to.as_str()))
-        .collect();
-    flows.sort();
     assert_eq!(
-        flows,
+        pairs(model),
         [
             (
                 "aws_lambda_function.worker",
@@ -712,22 +661,9 @@ fn a_plans_configuration_references_resolve_within_modules() {
             ]}}}}
         }
     });
-    let imported = import(
-        plan.to_string().as_bytes(),
-        Source::Terraform,
-        &ImportOptions {
-            file_name: "plan.json",
-        },
-    )
-    .unwrap();
-    let flows: Vec<(&str, &str)> = imported
-        .model
-        .flows
-        .iter()
-        .map(|f| (f.from.as_str(), f.to.as_str()))
-        .collect();
+    let imported = terraform(&plan);
     assert_eq!(
-        flows,
+        pairs(&imported.model),
         [(
             "module.app.aws_sns_topic.events",
             "module.app.aws_sqs_queue.inbox"

@@ -92,6 +92,16 @@ impl MergeReport {
     }
 }
 
+/// Takes the code's value of a field, noting the field when it changes.
+macro_rules! take {
+    ($old:ident, $new:ident, $fields:ident, $field:ident) => {
+        if $old.$field != $new.$field {
+            $old.$field = $new.$field.clone();
+            $fields.push(stringify!($field).to_owned());
+        }
+    };
+}
+
 /// Is the node one the infrastructure code makes (a node of an AWS technology)?
 fn from_code(node: &Node) -> bool {
     node.technology
@@ -120,18 +130,9 @@ pub fn merge(existing: &Model, imported: &Model) -> (Model, MergeReport) {
         match model.boundaries.iter_mut().find(|b| b.id == boundary.id) {
             Some(old) => {
                 let mut fields = Vec::new();
-                if old.kind != boundary.kind {
-                    old.kind = boundary.kind;
-                    fields.push("kind".to_owned());
-                }
-                if old.parent != boundary.parent {
-                    old.parent = boundary.parent.clone();
-                    fields.push("parent".to_owned());
-                }
-                if old.region != boundary.region {
-                    old.region = boundary.region.clone();
-                    fields.push("region".to_owned());
-                }
+                take!(old, boundary, fields, kind);
+                take!(old, boundary, fields, parent);
+                take!(old, boundary, fields, region);
                 changed(&mut report, "boundary", &boundary.id, fields);
             }
             None => {
@@ -155,21 +156,13 @@ pub fn merge(existing: &Model, imported: &Model) -> (Model, MergeReport) {
         match model.nodes.iter_mut().find(|n| n.id == new.id) {
             Some(old) => {
                 let mut fields = Vec::new();
-                macro_rules! take {
-                    ($field:ident) => {
-                        if old.$field != new.$field {
-                            old.$field = new.$field.clone();
-                            fields.push(stringify!($field).to_owned());
-                        }
-                    };
-                }
-                take!(kind);
-                take!(technology);
-                take!(hosting);
-                take!(region);
-                take!(logging);
-                take!(authenticates);
-                take!(encryption_at_rest);
+                take!(old, new, fields, kind);
+                take!(old, new, fields, technology);
+                take!(old, new, fields, hosting);
+                take!(old, new, fields, region);
+                take!(old, new, fields, logging);
+                take!(old, new, fields, authenticates);
+                take!(old, new, fields, encryption_at_rest);
                 // People may put a node in a boundary of their own; the code moves it only
                 // between the code's boundaries.
                 let people_placed = old
@@ -220,21 +213,13 @@ pub fn merge(existing: &Model, imported: &Model) -> (Model, MergeReport) {
         match model.flows.iter_mut().find(|f| f.id == new.id) {
             Some(old) => {
                 let mut fields = Vec::new();
-                macro_rules! take {
-                    ($field:ident) => {
-                        if old.$field != new.$field {
-                            old.$field = new.$field.clone();
-                            fields.push(stringify!($field).to_owned());
-                        }
-                    };
-                }
-                take!(from);
-                take!(to);
-                take!(protocol);
-                take!(encrypted);
-                take!(tls_min);
-                take!(authenticated);
-                take!(notes);
+                take!(old, new, fields, from);
+                take!(old, new, fields, to);
+                take!(old, new, fields, protocol);
+                take!(old, new, fields, encrypted);
+                take!(old, new, fields, tls_min);
+                take!(old, new, fields, authenticated);
+                take!(old, new, fields, notes);
                 changed(&mut report, "flow", &new.id, fields);
             }
             None => {
