@@ -1,6 +1,8 @@
-//! `flowmap import FILE [--from td|otm|threagile|pytm|calm] [-o OUT] [--format text|json] [--fail-on LEVEL]`:
-//! another tool's model (OWASP Threat Dragon, Open Threat Model) as a `flowmap/1` model, with
-//! the import report.
+//! `flowmap import FILE [--from td|otm|threagile|pytm|calm|terraform|cloudformation] [-o OUT]
+//! [--format text|json] [--fail-on LEVEL] [--merge EXISTING]`: another tool's model (OWASP Threat
+//! Dragon, Open Threat Model, Threagile, pytm, FINOS CALM) or a system's infrastructure code (a
+//! Terraform plan or state, a CloudFormation/SAM template) as a `flowmap/1` model, with the
+//! import report.
 //!
 //! Where output goes, as compilers do it (the artefact apart from the diagnostics): the model
 //! is written to `-o OUT`, or to standard output; the report (text or `--format json`) goes to
@@ -18,6 +20,7 @@ use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Style};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
+use flowmap_core::import::merge::merge;
 use flowmap_core::import::{detect, import, ImportErrors, ImportOptions, Source};
 use flowmap_core::{check, to_file_json, CheckOptions};
 
@@ -37,6 +40,11 @@ pub struct ImportArgs {
     /// The report's format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+    /// Merge into this model, which people have annotated: the code decides what exists and
+    /// what it declares; data classes, owners, waivers, narratives and layout are kept. The
+    /// report lists what the code added, removed or changed since.
+    #[arg(long, value_name = "EXISTING")]
+    pub merge: Option<PathBuf>,
     /// Exit with 1 when the imported model has a finding at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::High)]
     pub fail_on: FailOn,
@@ -114,15 +122,40 @@ pub fn run(args: &ImportArgs) -> Result<ExitCode, String> {
             return Ok(ExitCode::from(2));
         }
     };
+    let (model, merged) = match &args.merge {
+        Some(path) => {
+            let bytes = crate::read_model(path)?;
+            let existing = match flowmap_core::load(&bytes) {
+                Ok(model) => model,
+                Err(errors) => {
+                    crate::print_load_errors(&path.display().to_string(), &errors);
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let (model, merged) = merge(&existing, &imported.model);
+            (model, Some(merged))
+        }
+        None => (imported.model.clone(), None),
+    };
     let options = CheckOptions {
         today: Some(crate::utc_today()),
         ..Default::default()
     };
-    let report = check(&imported.model, &options);
-    let model = to_file_json(&imported.model);
-    let rendered = match args.format {
-        ReportFormat::Text => imported.report.text(Some(&report.summary)),
-        ReportFormat::Json => imported.report.json(Some(&report.summary)),
+    let report = check(&model, &options);
+    let model = to_file_json(&model);
+    let rendered = match (args.format, &merged) {
+        (ReportFormat::Text, None) => imported.report.text(Some(&report.summary)),
+        (ReportFormat::Text, Some(merged)) => {
+            format!(
+                "{}{}",
+                imported.report.text(Some(&report.summary)),
+                merged.text()
+            )
+        }
+        (ReportFormat::Json, None) => imported.report.json(Some(&report.summary)),
+        (ReportFormat::Json, Some(merged)) => {
+            merged.json(&imported.report.json(Some(&report.summary)))
+        }
     };
     match &args.output {
         Some(file) => {

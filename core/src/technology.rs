@@ -113,6 +113,8 @@ pub const CATALOGUE: &[Technology] = &[
         Platform,
         None,
     ),
+    entry("aws-ecs", "ECS service", Aws, Service, Platform, None),
+    entry("aws-elb", "Load balancer", Aws, Service, Saas, GATEWAY),
     entry("aws-ec2", "EC2 instance", Aws, Service, SelfManaged, None),
     entry(
         "aws-step-functions",
@@ -134,6 +136,7 @@ pub const CATALOGUE: &[Technology] = &[
         Platform,
         None,
     ),
+    entry("aws-rds", "RDS database", Aws, Store, Platform, None),
     entry(
         "aws-elasticache-redis",
         "ElastiCache Redis",
@@ -158,6 +161,7 @@ pub const CATALOGUE: &[Technology] = &[
         Saas,
         LOGS,
     ),
+    entry("aws-kms", "KMS key", Aws, Store, Saas, VAULT),
     entry("aws-sqs", "SQS queue", Aws, Queue, Saas, None),
     entry("aws-sns", "SNS topic", Aws, Queue, Saas, None),
     entry("aws-eventbridge", "EventBridge", Aws, Queue, Saas, None),

@@ -3,15 +3,12 @@
 //! counts, and gets findings; the import reports are snapshots (`tests/snapshots/import/`);
 //! hostile and malformed input gets located errors, never a panic.
 
-use std::path::PathBuf;
+mod common;
 
+use common::*;
 use flowmap_core::import::{detect, import, ImportOptions, Imported, Source};
 use flowmap_core::{check, load_str, to_file_json, CheckOptions};
 use proptest::prelude::*;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 struct Fixture {
     path: &'static str,
@@ -161,22 +158,8 @@ const FIXTURES: &[Fixture] = &[
     },
 ];
 
-fn read(path: &str) -> Vec<u8> {
-    std::fs::read(repo().join("tests/fixtures/import").join(path)).unwrap()
-}
-
 fn import_fixture(fixture: &Fixture) -> Imported {
-    let bytes = read(fixture.path);
-    let detected = detect(&bytes, fixture.path).unwrap_or_else(|e| panic!("{}: {e}", fixture.path));
-    assert_eq!(detected, fixture.source, "{}", fixture.path);
-    import(
-        &bytes,
-        fixture.source,
-        &ImportOptions {
-            file_name: fixture.path,
-        },
-    )
-    .unwrap_or_else(|e| panic!("{}: {e}", fixture.path))
+    import_file(fixture.path, fixture.source)
 }
 
 #[test]
@@ -221,49 +204,18 @@ fn real_files_import_with_the_sources_counts_and_get_findings() {
 #[test]
 fn imports_are_deterministic() {
     for fixture in FIXTURES {
-        let a = import_fixture(fixture);
-        let b = import_fixture(fixture);
-        assert_eq!(to_file_json(&a.model), to_file_json(&b.model));
-        assert_eq!(a.report.json(None), b.report.json(None));
+        assert_deterministic(fixture.path, fixture.source);
     }
-}
-
-fn snapshot(name: &str, text: &str) {
-    insta::with_settings!({
-        snapshot_path => repo().join("tests/snapshots/import"),
-        prepend_module_to_snapshot => false,
-        omit_expression => true,
-    }, {
-        insta::assert_snapshot!(name, text);
-    });
 }
 
 #[test]
 fn import_reports() {
     for fixture in FIXTURES {
-        let imported = import_fixture(fixture);
-        let summary = check(&imported.model, &CheckOptions::default()).summary;
-        let name = fixture.path.replace(['/', '.'], "-");
-        snapshot(
-            &format!("{name}-report"),
-            &imported.report.text(Some(&summary)),
-        );
-        snapshot(&format!("{name}-model"), &to_file_json(&imported.model));
+        snapshot_import(fixture.path, fixture.source);
     }
     // One JSON rendering, to pin the documented `flowmap-import-report/1` shape.
     let imported = import_fixture(&FIXTURES[0]);
     snapshot("td-v2-model-json-report-json", &imported.report.json(None));
-}
-
-fn import_errors(text: &str, source: Source, file_name: &str) -> Vec<String> {
-    match import(text.as_bytes(), source, &ImportOptions { file_name }) {
-        Ok(imported) => panic!("accepted: {}", to_file_json(&imported.model)),
-        Err(errors) => errors
-            .errors
-            .iter()
-            .map(|e| format!("{}:{} {} {}", e.line, e.column, e.pointer, e.message))
-            .collect(),
-    }
 }
 
 #[test]
@@ -307,13 +259,7 @@ fn malformed_input_gets_located_errors() {
         ("threagile_version: 1.0.0\ntitle: T\ntechnical_assets: [1, 2]\n",
          Source::Threagile, "t.yaml", "/technical_assets expected an object, found a list"),
     ];
-    for (text, source, file, expected) in cases {
-        let errors = import_errors(text, *source, file);
-        assert!(
-            errors.iter().any(|e| e.contains(expected)),
-            "{text}\nexpected {expected:?} in {errors:#?}"
-        );
-    }
+    assert_errors(cases);
 }
 
 #[test]

@@ -10,7 +10,9 @@
 //! - [`build`]: the model under construction: stable ids, the report's bookkeeping, class and
 //!   boundary helpers, positions, and the final check by the project's own loader;
 //! - [`report`]: the import report, as text and as JSON (`flowmap-import-report/1`);
-//! - [`threat_dragon`], [`otm`], [`threagile`], [`pytm`], [`calm`]: the formats.
+//! - [`threat_dragon`], [`otm`], [`threagile`], [`pytm`], [`calm`], [`terraform`],
+//!   [`cloudformation`]: the formats; the last two share [`aws`], the knowledge of AWS resource
+//!   types.
 //!
 //! A new format is a variant of [`Source`] (its name, title, and three match arms below) and
 //! one module with a `sniff` and a `read` function.
@@ -18,13 +20,17 @@
 //! All or nothing, as with the loader: an import returns a model only when the source had no
 //! error at all, and that model has passed [`crate::load::load_str`].
 
+pub mod aws;
 pub mod build;
 pub mod calm;
 pub mod carry;
+pub mod cloudformation;
 pub mod document;
+pub mod merge;
 pub mod otm;
 pub mod pytm;
 pub mod report;
+pub mod terraform;
 pub mod threagile;
 pub mod threat_dragon;
 pub mod yaml;
@@ -52,6 +58,10 @@ pub enum Source {
     Pytm,
     /// FINOS CALM architectures (JSON).
     Calm,
+    /// Terraform plans and states (`terraform show -json`).
+    Terraform,
+    /// CloudFormation and SAM templates, YAML or JSON.
+    CloudFormation,
 }
 
 impl Source {
@@ -62,6 +72,8 @@ impl Source {
         Source::Threagile,
         Source::Pytm,
         Source::Calm,
+        Source::Terraform,
+        Source::CloudFormation,
     ];
 
     /// The name on the command line (`--from NAME`).
@@ -72,6 +84,8 @@ impl Source {
             Source::Threagile => "threagile",
             Source::Pytm => "pytm",
             Source::Calm => "calm",
+            Source::Terraform => "terraform",
+            Source::CloudFormation => "cloudformation",
         }
     }
 
@@ -83,6 +97,8 @@ impl Source {
             Source::Threagile => "Threagile",
             Source::Pytm => "pytm",
             Source::Calm => "FINOS CALM",
+            Source::Terraform => "Terraform",
+            Source::CloudFormation => "AWS CloudFormation",
         }
     }
 
@@ -106,6 +122,12 @@ impl Source {
             Source::Calm => {
                 "a JSON object with \"nodes\" (each with \"unique-id\" and \"node-type\") and \"relationships\""
             }
+            Source::Terraform => {
+                "the JSON of terraform show -json, with \"format_version\" and \"planned_values\" or \"values\""
+            }
+            Source::CloudFormation => {
+                "a JSON or YAML template with \"Resources\" of type \"AWS::…\""
+            }
         }
     }
 
@@ -117,6 +139,8 @@ impl Source {
             Source::Threagile => threagile::sniff(value),
             Source::Pytm => pytm::sniff(value),
             Source::Calm => calm::sniff(value),
+            Source::Terraform => terraform::sniff(value),
+            Source::CloudFormation => cloudformation::sniff(value),
         }
     }
 
@@ -127,12 +151,18 @@ impl Source {
             Source::Threagile => threagile::read(reader, builder),
             Source::Pytm => pytm::read(reader, builder),
             Source::Calm => calm::read(reader, builder),
+            Source::Terraform => terraform::read(reader, builder),
+            Source::CloudFormation => cloudformation::read(reader, builder),
         }
     }
 
-    /// How the format's YAML tags are read (none of the current formats uses tags).
+    /// How the format's YAML tags are read (CloudFormation's short-form intrinsics; the
+    /// other formats use none).
     fn tags(self) -> yaml::TagResolver<'static> {
-        &yaml::no_tags
+        match self {
+            Source::CloudFormation => &cloudformation::resolve_tag,
+            _ => &yaml::no_tags,
+        }
     }
 }
 
@@ -192,7 +222,8 @@ impl std::error::Error for ImportErrors {}
 
 /// Tells the format of a file from its content (the name only decides JSON or YAML).
 pub fn detect(bytes: &[u8], file_name: &str) -> Result<Source, ImportErrors> {
-    let document = Document::parse(bytes, file_name, &yaml::no_tags)
+    // CloudFormation's tags are read while detecting, so a template in YAML can be told.
+    let document = Document::parse(bytes, file_name, &cloudformation::resolve_tag)
         .map_err(|errors| ImportErrors::new(None, errors))?;
     let matches: Vec<Source> = Source::ALL
         .iter()
