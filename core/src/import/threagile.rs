@@ -292,13 +292,12 @@ pub fn read(reader: &mut Reader, builder: &mut Builder) {
                 description: some_text(reader.string(item, "description")),
             },
         );
-        for (asset, pointer) in ids(reader, item, "technical_assets_inside") {
+        for (asset, _) in ids(reader, item, "technical_assets_inside") {
             if let Some(other) = member_of.get(&asset) {
                 builder.dropped(
                     element,
                     format!("member {asset}: already inside boundary {other}, and a node is in one boundary"),
                 );
-                let _ = pointer;
                 continue;
             }
             member_of.insert(asset, boundary_id.clone());
