@@ -399,7 +399,9 @@ pub fn read(reader: &mut Reader, builder: &mut Builder) {
             container_of.insert(member.clone(), container.clone());
         }
     }
-    for (container, boundary) in &boundary_of_container {
+    let mut nested: Vec<(&String, &String)> = boundary_of_container.iter().collect();
+    nested.sort();
+    for (container, boundary) in nested {
         let mut current = container.clone();
         let mut steps = 0;
         // A hostile file may make containers contain each other.
