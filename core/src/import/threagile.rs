@@ -566,7 +566,12 @@ pub fn read(reader: &mut Reader, builder: &mut Builder) {
         drop_tags(reader, builder, &at, element);
         if !received.is_empty() {
             let response = Flow {
-                id: builder.new_element_id(None, &format!("{flow_id}-response"), "flow"),
+                // As a source id, so the suffix survives the slug's length limit.
+                id: builder.new_element_id(
+                    Some(&format!("{flow_id}-response")),
+                    &format!("{flow_id}-response"),
+                    "flow",
+                ),
                 from: to,
                 to: from,
                 name: format!("{name} (response)"),
