@@ -332,6 +332,27 @@ fn detection_names_the_formats_it_knows() {
     assert_eq!(yaml, Source::Otm);
 }
 
+/// YAML merge keys give a Threagile data asset its defaults, one base or several.
+#[test]
+fn threagile_merge_keys_give_defaults() {
+    let text = "threagile_version: 1.0.0\ntitle: T\ndata_assets:\n  A: &a\n    id: a\n    confidentiality: confidential\n  B: &b\n    id: b\n    confidentiality: public\n    description: from b\n  C:\n    <<: [*a, *b]\n    id: c\n";
+    let imported = import(
+        text.as_bytes(),
+        Source::Threagile,
+        &ImportOptions {
+            file_name: "t.yaml",
+        },
+    )
+    .unwrap();
+    let c = imported.model.classes.iter().find(|c| c.id == "c").unwrap();
+    assert_eq!(c.tier, 4, "confidentiality from the first base");
+    assert_eq!(
+        c.description.as_deref(),
+        Some("from b"),
+        "a field only the second base has"
+    );
+}
+
 #[test]
 fn hostile_yaml_is_bounded() {
     let mut bomb = String::from(

@@ -67,16 +67,29 @@ fn entries<'v>(reader: &mut Reader, at: &At<'v>, key: &str) -> Vec<(String, At<'
     members
 }
 
-/// The string `key` of an element, or of the mapping its merge key (`<<`) names.
+/// The string `key` of an element, or of the mapping its merge key (`<<`) names (the first
+/// that has it, when `<<` lists several, as YAML's merge key does).
 fn text<'v>(reader: &mut Reader, at: &At<'v>, key: &str) -> Option<&'v str> {
     if at.get(key).is_some() {
         return reader.string(at, key);
     }
     let base = at.get("<<")?;
-    match base.value {
-        Value::Object(_) => reader.string(&base, key),
-        _ => None,
-    }
+    let bases: Vec<At<'v>> = match base.value {
+        Value::Object(_) => vec![base],
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, value)| At {
+                value,
+                pointer: format!("{}/{i}", base.pointer),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    bases
+        .iter()
+        .find(|b| b.get(key).is_some())
+        .and_then(|b| reader.string(b, key))
 }
 
 /// The ids listed under `key` (a list of strings; absent or null is none).
