@@ -302,6 +302,8 @@ fn malformed_input_gets_located_errors() {
          Source::Calm, "c.json", "/nodes/1/unique-id duplicate node unique-id \"a\""),
         (r#"{"nodes": [{"unique-id": "a", "node-type": "system"}], "relationships": [{"relationship-type": {"deployed-in": {"container": "k8s", "nodes": ["a"]}}}]}"#,
          Source::Calm, "c.json", "/relationships/0/relationship-type/deployed-in/container container \"k8s\" is not a node of the file"),
+        (r#"{"nodes": [{"unique-id": "a", "node-type": "service", "metadata": {"flowmap": {"kind": "robot"}}}], "relationships": []}"#,
+         Source::Calm, "c.json", "/nodes/0/metadata/flowmap/kind invalid Flowmap record"),
         (r#"{"nodes": [{"unique-id": "a", "node-type": 3}], "relationships": [{"relationship-type": 1}]}"#,
          Source::Calm, "c.json", "/nodes/0/node-type expected a string, found the number 3"),
         ("threagile_version: 1.0.0\ntitle: T\ntechnical_assets: [1, 2]\n",
