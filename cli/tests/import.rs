@@ -136,3 +136,58 @@ fn an_export_imports_back_to_the_same_model() {
         );
     }
 }
+
+/// Threagile, pytm and CALM files are detected and imported by the binary, and a CALM export
+/// imports back with every node and flow.
+#[test]
+fn threagile_pytm_and_calm_files_are_detected_and_imported() {
+    for (file, title) in [
+        (
+            "tests/fixtures/import/threagile/stub.yaml",
+            "(Threagile 1.0.0)",
+        ),
+        ("tests/fixtures/import/pytm/output.json", "(pytm)"),
+        (
+            "tests/fixtures/import/calm/trading-system.architecture.json",
+            "(FINOS CALM)",
+        ),
+    ] {
+        let output = run(&[file, "--fail-on", "never"]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{file}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        flowmap_core::load_str(&String::from_utf8(output.stdout).unwrap())
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let report = String::from_utf8(output.stderr).unwrap();
+        assert!(
+            report.starts_with(&format!("Imported {file} {title}")),
+            "{report}"
+        );
+    }
+    let exported = flowmap()
+        .args(["export", EXAMPLE, "--format", "calm"])
+        .output()
+        .unwrap();
+    assert_eq!(exported.status.code(), Some(0));
+    let dir = std::env::temp_dir().join(format!("flowmap-import-calm-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let calm = dir.join("shop.calm.json");
+    std::fs::write(&calm, &exported.stdout).unwrap();
+    let output = run(&[
+        calm.to_str().unwrap(),
+        "--from",
+        "calm",
+        "--fail-on",
+        "never",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let back = flowmap_core::load_str(&String::from_utf8(output.stdout).unwrap()).unwrap();
+    let original =
+        flowmap_core::load_str(&std::fs::read_to_string(repo().join(EXAMPLE)).unwrap()).unwrap();
+    assert_eq!(back.nodes.len(), original.nodes.len());
+    assert_eq!(back.flows.len(), original.flows.len());
+    let _ = std::fs::remove_dir_all(&dir);
+}

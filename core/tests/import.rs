@@ -254,6 +254,8 @@ fn malformed_input_gets_located_errors() {
          Source::Calm, "c.json", "/nodes/1/unique-id duplicate node unique-id \"a\""),
         (r#"{"nodes": [{"unique-id": "a", "node-type": "system"}], "relationships": [{"relationship-type": {"deployed-in": {"container": "k8s", "nodes": ["a"]}}}]}"#,
          Source::Calm, "c.json", "/relationships/0/relationship-type/deployed-in/container container \"k8s\" is not a node of the file"),
+        (r#"{"nodes": [{"unique-id": "a", "node-type": "service", "metadata": {"flowmap": {"kind": "robot"}}}], "relationships": []}"#,
+         Source::Calm, "c.json", "/nodes/0/metadata/flowmap/kind invalid Flowmap record"),
         (r#"{"nodes": [{"unique-id": "a", "node-type": 3}], "relationships": [{"relationship-type": 1}]}"#,
          Source::Calm, "c.json", "/nodes/0/node-type expected a string, found the number 3"),
         ("threagile_version: 1.0.0\ntitle: T\ntechnical_assets: [1, 2]\n",
@@ -276,6 +278,27 @@ fn detection_names_the_formats_it_knows() {
     );
     let yaml = detect(b"otmVersion: 0.2.0\nproject: {name: P, id: p}\n", "x.yaml").unwrap();
     assert_eq!(yaml, Source::Otm);
+}
+
+/// YAML merge keys give a Threagile data asset its defaults, one base or several.
+#[test]
+fn threagile_merge_keys_give_defaults() {
+    let text = "threagile_version: 1.0.0\ntitle: T\ndata_assets:\n  A: &a\n    id: a\n    confidentiality: confidential\n  B: &b\n    id: b\n    confidentiality: public\n    description: from b\n  C:\n    <<: [*a, *b]\n    id: c\n";
+    let imported = import(
+        text.as_bytes(),
+        Source::Threagile,
+        &ImportOptions {
+            file_name: "t.yaml",
+        },
+    )
+    .unwrap();
+    let c = imported.model.classes.iter().find(|c| c.id == "c").unwrap();
+    assert_eq!(c.tier, 4, "confidentiality from the first base");
+    assert_eq!(
+        c.description.as_deref(),
+        Some("from b"),
+        "a field only the second base has"
+    );
 }
 
 #[test]

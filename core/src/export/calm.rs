@@ -11,13 +11,37 @@
 //!   encrypted flow (`HTTPS`/`mTLS`/`SFTP` when the protocol says so), none otherwise;
 //!   `authentication` when the flow is authenticated.
 //!
-//! CALM has no place for data classes, findings or the layout; `docs/interop.md` lists what
-//! does not go along.
+//! What CALM's own fields cannot say goes in each element's `metadata.flowmap` record (and the
+//! architecture's, for data classes, rule configuration, waivers and narratives), which the
+//! importer reads back. Findings and the layout do not go along: CALM has no place for them.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::ExportContext;
+use crate::import::carry::{BoundaryCarry, FlowCarry, ModelCarry, NodeCarry, KEY};
 use crate::model::{Flow, NodeKind};
+
+/// A flow's record in CALM: the fields every format's record has, and the notes (CALM's
+/// relationship has one text, its description, which holds the name).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CalmFlowCarry {
+    #[serde(flatten)]
+    pub flow: FlowCarry,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+/// `{"flowmap": record}`, the `metadata` of a CALM element.
+fn metadata(record: impl Serialize) -> Value {
+    let mut map = Map::new();
+    map.insert(
+        KEY.to_owned(),
+        serde_json::to_value(record).expect("a record always serializes"),
+    );
+    Value::Object(map)
+}
 
 /// The CALM release the export declares.
 pub const CALM_SCHEMA: &str = "https://calm.finos.org/release/1.1/meta/calm.json";
@@ -84,6 +108,7 @@ pub fn calm(context: &ExportContext) -> String {
             "node-type": boundary.kind.as_str(),
             "name": boundary.name,
             "description": boundary.description.clone().unwrap_or_default(),
+            "metadata": metadata(BoundaryCarry::of(boundary)),
         }));
     }
     for node in &nodes_sorted {
@@ -92,6 +117,7 @@ pub fn calm(context: &ExportContext) -> String {
             "node-type": node_type(node.kind),
             "name": node.name,
             "description": node.description.clone().unwrap_or_default(),
+            "metadata": metadata(NodeCarry::of(node)),
         }));
     }
 
@@ -120,6 +146,13 @@ pub fn calm(context: &ExportContext) -> String {
         if flow.authenticated {
             relationship.insert("authentication".into(), json!("authenticated"));
         }
+        relationship.insert(
+            "metadata".into(),
+            metadata(CalmFlowCarry {
+                flow: FlowCarry::of(flow),
+                notes: flow.notes.clone(),
+            }),
+        );
         relationships.push(Value::Object(relationship));
     }
     for boundary in &boundaries {
@@ -156,6 +189,10 @@ pub fn calm(context: &ExportContext) -> String {
     document.insert("name".into(), json!(model.name));
     if let Some(description) = &model.description {
         document.insert("description".into(), json!(description));
+    }
+    let extras = ModelCarry::of(model, true);
+    if !extras.is_empty() {
+        document.insert("metadata".into(), metadata(extras));
     }
     document.insert("nodes".into(), Value::Array(nodes));
     document.insert("relationships".into(), Value::Array(relationships));

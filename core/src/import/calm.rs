@@ -17,15 +17,18 @@
 //! - `data-classification` (on a node or in its `metadata`) → a data class per value (Public 0,
 //!   Confidential 4, MNPI 5, Highly Restricted 6, PII 4 and personal; others 3, guessed); a
 //!   store holds its class, another node's outgoing flows carry it (guessed);
-//! - `controls`, `interfaces`, `metadata` and the architecture's `flows` are noted as
-//!   dropped.
+//! - `controls`, `interfaces` and the architecture's `flows` are noted as dropped;
+//! - a `metadata.flowmap` record (written by Flowmap's own export) restores the fields CALM
+//!   cannot hold.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
 use super::build::{guess_node_kind, some_text, Builder, ElementRef};
+use super::carry::{self, BoundaryCarry, ModelCarry, NodeCarry};
 use super::document::{At, Reader};
+use crate::export::calm::CalmFlowCarry;
 use crate::model::{Boundary, BoundaryKind, DataClass, Flow, Node, NodeKind};
 
 /// How deep containers may nest (a hostile file may make them cycle).
@@ -99,6 +102,15 @@ fn data_classification(reader: &mut Reader, item: &At) -> Option<String> {
         .find_map(|h| some_text(reader.string(h, "data-classification")))
 }
 
+/// The `metadata.flowmap` record of an element, when its metadata is an object that has one.
+fn record<T: serde::de::DeserializeOwned>(reader: &mut Reader, item: &At) -> Option<T> {
+    let metadata = item.get("metadata")?;
+    if !metadata.value.is_object() {
+        return None;
+    }
+    carry::read(reader, &metadata)
+}
+
 /// A `{"node": "…"}` end of a `connects` relationship.
 fn end_node(reader: &mut Reader, at: &At, key: &str) -> Option<(String, String)> {
     let end = reader.object_field(at, key);
@@ -130,6 +142,13 @@ pub fn read(reader: &mut Reader, builder: &mut Builder) {
         .or_else(|| reader.string(&root, "title"))
         .unwrap_or_default();
     builder.describe_model(model, name, reader.string(&root, "description"));
+    if let Some(record) = record::<ModelCarry>(reader, &root) {
+        builder.carried(
+            model,
+            "the model's data classes, rule configuration, waivers and narratives, from Flowmap's export",
+        );
+        builder.carry_model(model, record);
+    }
     for key in ["flows", "controls", "adrs"] {
         let count = root.get(key).map_or(0, |v| match v.value {
             Value::Array(items) => items.len(),
@@ -348,7 +367,12 @@ pub fn read(reader: &mut Reader, builder: &mut Builder) {
         if !containers.contains(id) {
             continue;
         }
-        let kind = match boundary_kind(&kind_text) {
+        let carried = record::<BoundaryCarry>(reader, item);
+        let kind = match carried
+            .as_ref()
+            .and_then(|c| c.kind)
+            .or(boundary_kind(&kind_text))
+        {
             Some(kind) => kind,
             None => {
                 builder.guessed(
@@ -366,7 +390,7 @@ pub fn read(reader: &mut Reader, builder: &mut Builder) {
                 name,
                 kind,
                 parent: None,
-                region: None,
+                region: carried.and_then(|c| c.region),
                 description: some_text(reader.string(item, "description")),
             },
         );
@@ -399,7 +423,9 @@ pub fn read(reader: &mut Reader, builder: &mut Builder) {
             container_of.insert(member.clone(), container.clone());
         }
     }
-    for (container, boundary) in &boundary_of_container {
+    let mut nested: Vec<(&String, &String)> = boundary_of_container.iter().collect();
+    nested.sort();
+    for (container, boundary) in nested {
         let mut current = container.clone();
         let mut steps = 0;
         // A hostile file may make containers contain each other.
@@ -475,6 +501,9 @@ pub fn read(reader: &mut Reader, builder: &mut Builder) {
                 builder.dropped(element, format!("{key} ({count}): no place in a model"));
             }
         }
+        if let Some(record) = record::<NodeCarry>(reader, item) {
+            record.apply(&mut node);
+        }
         node_ids.insert(id.clone(), node_id);
         builder.add_node(element, node);
     }
@@ -502,6 +531,7 @@ pub fn read(reader: &mut Reader, builder: &mut Builder) {
             || protocol
                 .as_deref()
                 .is_some_and(|p| p.eq_ignore_ascii_case("mtls"));
+        let flow_record = record::<CalmFlowCarry>(reader, at);
         let pairs: Vec<(String, String, String)> = match kind.as_str() {
             "connects" => {
                 let (Some(from), Some(to)) = (
@@ -576,24 +606,26 @@ pub fn read(reader: &mut Reader, builder: &mut Builder) {
             let flow_id =
                 builder.new_element_id(source_id, &format!("{from_id}-to-{to_id}"), "flow");
             let name = description.clone().unwrap_or_else(|| flow_id.clone());
-            builder.add_flow(
-                element,
-                Flow {
-                    id: flow_id,
-                    from: from_id.clone(),
-                    to: to_id.clone(),
-                    name,
-                    protocol: protocol.clone(),
-                    encrypted,
-                    tls_min: None,
-                    authenticated,
-                    monitored: false,
-                    data: carried(&from),
-                    notes: authentication
-                        .as_ref()
-                        .map(|a| format!("authentication: {a}")),
-                },
-            );
+            let mut flow = Flow {
+                id: flow_id,
+                from: from_id.clone(),
+                to: to_id.clone(),
+                name,
+                protocol: protocol.clone(),
+                encrypted,
+                tls_min: None,
+                authenticated,
+                monitored: false,
+                data: carried(&from),
+                notes: authentication
+                    .as_ref()
+                    .map(|a| format!("authentication: {a}")),
+            };
+            if let Some(record) = flow_record.clone() {
+                record.flow.apply(&mut flow);
+                flow.notes = record.notes;
+            }
+            builder.add_flow(element, flow);
         }
     }
 }

@@ -67,16 +67,29 @@ fn entries<'v>(reader: &mut Reader, at: &At<'v>, key: &str) -> Vec<(String, At<'
     members
 }
 
-/// The string `key` of an element, or of the mapping its merge key (`<<`) names.
+/// The string `key` of an element, or of the mapping its merge key (`<<`) names (the first
+/// that has it, when `<<` lists several, as YAML's merge key does).
 fn text<'v>(reader: &mut Reader, at: &At<'v>, key: &str) -> Option<&'v str> {
     if at.get(key).is_some() {
         return reader.string(at, key);
     }
     let base = at.get("<<")?;
-    match base.value {
-        Value::Object(_) => reader.string(&base, key),
-        _ => None,
-    }
+    let bases: Vec<At<'v>> = match base.value {
+        Value::Object(_) => vec![base],
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, value)| At {
+                value,
+                pointer: format!("{}/{i}", base.pointer),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    bases
+        .iter()
+        .find(|b| b.get(key).is_some())
+        .and_then(|b| reader.string(b, key))
 }
 
 /// The ids listed under `key` (a list of strings; absent or null is none).
@@ -292,13 +305,12 @@ pub fn read(reader: &mut Reader, builder: &mut Builder) {
                 description: some_text(reader.string(item, "description")),
             },
         );
-        for (asset, pointer) in ids(reader, item, "technical_assets_inside") {
+        for (asset, _) in ids(reader, item, "technical_assets_inside") {
             if let Some(other) = member_of.get(&asset) {
                 builder.dropped(
                     element,
                     format!("member {asset}: already inside boundary {other}, and a node is in one boundary"),
                 );
-                let _ = pointer;
                 continue;
             }
             member_of.insert(asset, boundary_id.clone());
@@ -567,7 +579,12 @@ pub fn read(reader: &mut Reader, builder: &mut Builder) {
         drop_tags(reader, builder, &at, element);
         if !received.is_empty() {
             let response = Flow {
-                id: builder.new_element_id(None, &format!("{flow_id}-response"), "flow"),
+                // As a source id, so the suffix survives the slug's length limit.
+                id: builder.new_element_id(
+                    Some(&format!("{flow_id}-response")),
+                    &format!("{flow_id}-response"),
+                    "flow",
+                ),
                 from: to,
                 to: from,
                 name: format!("{name} (response)"),
