@@ -106,6 +106,31 @@ step("an OTM YAML file imports through Open too", async () => {
   await page.waitForFunction(() => document.querySelector(".model-title")?.innerText === "Serverless shop");
 });
 
+// Every other importer runs through Open the same way: the dialog's headline counts what the
+// canvas then draws.
+for (const [file, title] of [
+  ["threagile/stub.yaml", /Threagile/],
+  ["pytm/output.json", /pytm/],
+  ["calm/api-gateway-architecture.json", /FINOS CALM/],
+  ["cfn/sns-sqs-fanout.yaml", /CloudFormation/],
+  ["terraform/checkov-plan.tfplan.json", /Terraform/],
+]) {
+  step(`${file} imports through Open`, async () => {
+    await open(file.split("/")[1], readFileSync(join(FIXTURES, file)));
+    const dialog = page.locator("[data-import-dialog]");
+    await dialog.waitFor();
+    assert.match(await dialog.locator("h2").innerText(), title);
+    const headline = await dialog.locator("[data-import-headline]").innerText();
+    const [, nodes, flows] = headline.match(/: (\d+) nodes?, (\d+) flows?/) ?? [];
+    assert.ok(Number(nodes) > 0, headline);
+    await dialog.locator('[data-import="open"]').click();
+    await page.waitForFunction((n) => document.querySelectorAll("g[data-node]").length === n, Number(nodes));
+    assert.equal(await page.locator("g[data-flow]").count(), Number(flows), headline);
+    await page.keyboard.press("Control+z");
+    await page.waitForFunction(() => document.querySelector(".model-title")?.innerText === "Serverless shop");
+  });
+}
+
 step("a file of no known format gets a located error and nothing is lost", async () => {
   const nodes = await nodeCount();
   await open("broken-dragon.json", Buffer.from('{\n  "summary": { "title": "x" },\n  "detail": { "diagrams": [7] }\n}'));
