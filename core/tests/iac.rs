@@ -259,6 +259,17 @@ fn declared_attributes_reach_the_nodes_and_the_findings_follow() {
     // A bucket that declares no encryption is SaaS storage the provider encrypts by default
     // (the rule reads an absent field that way); only the explicit "none" of RDS is flagged.
     assert_eq!(unencrypted, ["aws_db_instance.default"]);
+    // The classic load balancer listens on plain HTTP: its clients' flow is not encrypted.
+    let web = imported
+        .model
+        .flows
+        .iter()
+        .find(|f| f.from == "clients")
+        .unwrap();
+    assert_eq!(
+        (web.to.as_str(), web.encrypted, web.protocol.as_deref()),
+        ("aws_elb.weblb", false, Some("http"))
+    );
     // SAM: tracing from Globals makes both functions logged.
     let xray = import_fixture(&FIXTURES[4]);
     assert!(xray

@@ -583,6 +583,9 @@ struct Pending {
     inferred: bool,
     evidence: String,
     element: ElementRef,
+    /// Encryption and TLS version the code declares for the flow (entry points), instead of
+    /// what the ends' kinds imply.
+    transport: Option<(bool, Option<TlsVersion>)>,
 }
 
 /// What each resource became.
@@ -1030,6 +1033,7 @@ impl Draft<'_> {
                 inferred,
                 evidence,
                 element,
+                transport: None,
             });
         }
     }
@@ -1459,14 +1463,101 @@ impl Draft<'_> {
         builder.add_node(element, Node::new(id.clone(), "Clients", NodeKind::Actor));
         builder.guessed(element, "an actor for the callers of the public entry points (the code does not say who they are)");
         for (entry, i) in entries {
-            self.pending(
-                &id,
-                &entry,
-                "https",
-                false,
-                format!("public endpoint ({})", self.resources[i].address),
+            let (encrypted, tls, what) = self.entry_transport(i);
+            self.flows.push(Pending {
+                from: id.clone(),
+                to: entry,
+                protocol: if encrypted { "https" } else { "http" },
+                inferred: false,
+                evidence: format!("public endpoint ({}, {what})", self.resources[i].address),
                 element,
-            );
+                transport: Some((encrypted, tls)),
+            });
+        }
+    }
+
+    /// How clients reach an entry point: API Gateway serves HTTPS only; CloudFront by its
+    /// viewer protocol policy and minimum protocol version; a load balancer by its listeners
+    /// (all HTTPS/TLS, and the oldest TLS version their security policies allow).
+    fn entry_transport(&self, i: usize) -> (bool, Option<TlsVersion>, String) {
+        let r = &self.resources[i];
+        match role_of(&r.kind) {
+            Some(Role::Node("aws-cloudfront")) => {
+                let viewer = text(
+                    &r.props,
+                    &[
+                        "distribution_config/default_cache_behavior/viewer_protocol_policy",
+                        "default_cache_behavior/viewer_protocol_policy",
+                    ],
+                );
+                let policy = text(
+                    &r.props,
+                    &[
+                        "distribution_config/viewer_certificate/minimum_protocol_version",
+                        "viewer_certificate/minimum_protocol_version",
+                    ],
+                );
+                let encrypted = viewer.is_some_and(|v| v != "allow-all");
+                (
+                    encrypted,
+                    policy.and_then(tls_of_policy),
+                    format!(
+                        "viewer protocol policy {}, minimum protocol {}",
+                        viewer.unwrap_or("not declared"),
+                        policy.unwrap_or("not declared")
+                    ),
+                )
+            }
+            Some(Role::Node("aws-elb")) => {
+                let mut listeners: Vec<(String, Option<String>)> = Vec::new();
+                // A classic load balancer's own listeners (their TLS policy is a resource of
+                // its own, not read).
+                for path in ["listener/lb_protocol", "listeners/protocol"] {
+                    for p in at(&r.props, path).into_iter().filter_map(Value::as_str) {
+                        listeners.push((p.to_ascii_uppercase(), None));
+                    }
+                }
+                for other in self.resources {
+                    let on_me = at(&other.props, "load_balancer_arn")
+                        .into_iter()
+                        .any(|v| self.resolver.refs(v).contains(&r.address));
+                    if on_me
+                        && (other.kind == "aws_lb_listener"
+                            || other.kind == "AWS::ElasticLoadBalancingV2::Listener")
+                    {
+                        let protocol = text(&other.props, &["protocol"])
+                            .unwrap_or("HTTP")
+                            .to_ascii_uppercase();
+                        listeners.push((
+                            protocol,
+                            text(&other.props, &["ssl_policy"]).map(str::to_owned),
+                        ));
+                    }
+                }
+                if listeners.is_empty() {
+                    return (false, None, "no listener declared".into());
+                }
+                let encrypted = listeners
+                    .iter()
+                    .all(|(p, _)| matches!(p.as_str(), "HTTPS" | "TLS" | "SSL"));
+                let tls = if encrypted {
+                    listeners
+                        .iter()
+                        .filter_map(|(_, policy)| policy.as_deref().and_then(tls_of_policy))
+                        .min()
+                } else {
+                    None
+                };
+                let names: Vec<String> = listeners
+                    .iter()
+                    .map(|(p, policy)| match policy {
+                        Some(policy) => format!("{p} ({policy})"),
+                        None => p.clone(),
+                    })
+                    .collect();
+                (encrypted, tls, format!("listeners {}", names.join(", ")))
+            }
+            _ => (true, None, "HTTPS".into()),
         }
     }
 
@@ -1512,6 +1603,11 @@ impl Draft<'_> {
             } else {
                 format!("Wired by the code: {}.", flow.evidence)
             };
+            let (encrypted, tls_min) = flow.transport.unwrap_or((
+                service_api || from_tech.is_none(),
+                // AWS service endpoints accept TLS 1.2 and later.
+                service_api.then_some(TlsVersion::V1_2),
+            ));
             let authenticated = service_api
                 || builder
                     .model
@@ -1526,9 +1622,8 @@ impl Draft<'_> {
                     to: flow.to.clone(),
                     name: String::new(),
                     protocol: Some(flow.protocol.to_owned()),
-                    encrypted: service_api || from_tech.is_none(),
-                    // AWS service endpoints accept TLS 1.2 and later.
-                    tls_min: service_api.then_some(TlsVersion::V1_2),
+                    encrypted,
+                    tls_min,
                     authenticated,
                     monitored: false,
                     data: Vec::new(),
@@ -1555,6 +1650,31 @@ fn refine_technology(tech: &'static str, r: &Resource) -> &'static str {
             "aws-ecs"
         }
         other => other,
+    }
+}
+
+/// The oldest TLS version a security policy allows: `TLSv1.2_2021` (CloudFront),
+/// `ELBSecurityPolicy-TLS13-1-2-2021-06`, `ELBSecurityPolicy-2016-08` (load balancers),
+/// `TLS_1_2` (API Gateway domains).
+fn tls_of_policy(policy: &str) -> Option<TlsVersion> {
+    let p = policy.to_ascii_uppercase();
+    let has = |needles: &[&str]| needles.iter().any(|n| p.contains(n));
+    if has(&["TLSV1.3", "TLS13-1-3", "TLS_1_3"]) {
+        Some(TlsVersion::V1_3)
+    } else if has(&["TLSV1.2", "-1-2-", "TLS_1_2", "TLS-1-2"]) {
+        Some(TlsVersion::V1_2)
+    } else if has(&["TLSV1.1", "-1-1-", "TLS_1_1", "TLS-1-1"]) {
+        Some(TlsVersion::V1_1)
+    } else if has(&[
+        "TLSV1",
+        "TLS_1_0",
+        "-1-0-",
+        "ELBSECURITYPOLICY-2016-08",
+        "SSLV3",
+    ]) {
+        Some(TlsVersion::V1_0)
+    } else {
+        None
     }
 }
 
