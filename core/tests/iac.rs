@@ -691,3 +691,27 @@ fn a_plans_configuration_references_resolve_within_modules() {
         (Some("eu-central-1"), Some(EncryptionAtRest::Provider))
     );
 }
+
+/// SAM: an API authenticates when every route has an authorizer, its own or the default.
+#[test]
+fn sam_routes_decide_whether_an_api_authenticates() {
+    let template = |auth: &str| {
+        format!(
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      Auth:\n        DefaultAuthorizer: Pool\n        Authorizers:\n          Pool:\n            UserPoolArn: !GetAtt Users.Arn\n  Users:\n    Type: AWS::Cognito::UserPool\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Get:\n          Type: Api\n          Properties:\n            RestApiId: !Ref Api\n            Path: /\n            Method: get\n{auth}"
+        )
+    };
+    let api = |text: &str| {
+        let model = cfn(text);
+        let node = model.nodes.iter().find(|n| n.id == "Api").unwrap().clone();
+        let public = model
+            .flows
+            .iter()
+            .find(|f| f.from == "clients")
+            .unwrap()
+            .clone();
+        (node.authenticates, public.authenticated)
+    };
+    assert_eq!(api(&template("")), (true, true));
+    let open = "            Auth:\n              Authorizer: NONE\n";
+    assert_eq!(api(&template(open)), (false, false));
+}

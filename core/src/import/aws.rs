@@ -988,6 +988,43 @@ impl Draft<'_> {
                 None => builder.dropped(element, "names no resource of the file"),
             }
         }
+        // SAM: each Api/HttpApi event is a route, authorized by its own `Auth.Authorizer` or
+        // by its API's default authorizer (`NONE` opens a route).
+        for r in self
+            .resources
+            .iter()
+            .filter(|r| r.kind == "AWS::Serverless::Function")
+        {
+            let Some(Value::Object(events)) = first(&r.props, &["events"]) else {
+                continue;
+            };
+            for event in events.values() {
+                let (key, implicit) = match event.get("Type").and_then(Value::as_str) {
+                    Some("Api") => ("RestApiId", "ServerlessRestApi"),
+                    Some("HttpApi") => ("ApiId", "ServerlessHttpApi"),
+                    _ => continue,
+                };
+                let props = event.get("Properties").unwrap_or(&Value::Null);
+                let Some(api) = self.implicit(props, key, implicit).into_iter().next() else {
+                    continue;
+                };
+                let default = builder
+                    .model
+                    .nodes
+                    .iter()
+                    .any(|n| n.id == api && n.authenticates);
+                let authorized = match props.pointer("/Auth/Authorizer").and_then(Value::as_str) {
+                    Some(name) => name != "NONE",
+                    None => default,
+                };
+                let entry = routes.entry(api).or_insert((false, false));
+                if authorized {
+                    entry.0 = true;
+                } else {
+                    entry.1 = true;
+                }
+            }
+        }
         // An API authenticates when every route the code declares has an authorizer.
         for (api, (authorized, open)) in routes {
             set_node(builder, Some(&api), |n| {
