@@ -715,3 +715,52 @@ fn sam_routes_decide_whether_an_api_authenticates() {
     let open = "            Auth:\n              Authorizer: NONE\n";
     assert_eq!(api(&template(open)), (false, false));
 }
+
+/// A SAM event that makes no flow says why in the report.
+#[test]
+fn events_without_a_flow_are_noted() {
+    let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Nightly:\n          Type: Schedule\n          Properties:\n            Schedule: rate(1 day)\n        Uploads:\n          Type: S3\n          Properties:\n            Bucket: elsewhere\n";
+    let report = import(
+        text.as_bytes(),
+        Source::CloudFormation,
+        &ImportOptions {
+            file_name: "t.yaml",
+        },
+    )
+    .unwrap()
+    .report
+    .text(None);
+    assert!(
+        report.contains(
+            "event Nightly (Schedule): a schedule invokes the function; no data flows in"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("event Uploads (S3): its source is not a resource of the file; no flow"),
+        "{report}"
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+    /// Truncated and mutated templates and plans get a model the loader accepts, or errors;
+    /// never a panic.
+    #[test]
+    fn truncations_and_mutations_never_panic(which in 0usize..7, cut in 0.0f64..1.0, at in 0.0f64..1.0, byte in proptest::prelude::any::<u8>()) {
+        let fixture = &FIXTURES[which % FIXTURES.len()];
+        let bytes = read(fixture.path);
+        let options = ImportOptions { file_name: fixture.path };
+        let truncated = &bytes[..(bytes.len() as f64 * cut) as usize];
+        if let Ok(imported) = import(truncated, fixture.source, &options) {
+            proptest::prop_assert!(load_str(&to_file_json(&imported.model)).is_ok());
+        }
+        let mut mutated = bytes.clone();
+        let i = ((mutated.len() as f64 * at) as usize).min(mutated.len() - 1);
+        mutated[i] = byte;
+        if let Ok(imported) = import(&mutated, fixture.source, &options) {
+            proptest::prop_assert!(load_str(&to_file_json(&imported.model)).is_ok());
+        }
+    }
+}

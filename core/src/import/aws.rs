@@ -1079,6 +1079,8 @@ impl Draft<'_> {
     fn wire(&mut self, builder: &mut Builder) {
         let mut out: Vec<(String, String, &'static str, String, ElementRef)> = Vec::new();
         let mut unresolved: Vec<ElementRef> = Vec::new();
+        // Events of SAM functions that make no flow, with the reason.
+        let mut notes: Vec<(ElementRef, String)> = Vec::new();
         // Rules on the account's default event bus (the code names no bus): the element of
         // the first such rule.
         let mut default_bus: Option<ElementRef> = None;
@@ -1167,7 +1169,9 @@ impl Draft<'_> {
                     "integration",
                 ),
                 _ => {
-                    self.wire_inline(r, &mut add);
+                    for note in self.wire_inline(r, &mut add) {
+                        notes.push((element, note));
+                    }
                     continue;
                 }
             };
@@ -1203,6 +1207,9 @@ impl Draft<'_> {
                 "wiring whose ends are not both resources of the file: no flow",
             );
         }
+        for (element, note) in notes {
+            builder.dropped(element, note);
+        }
         for (from, to, protocol, evidence, element) in out {
             self.pending(&from, &to, protocol, false, evidence, element);
         }
@@ -1210,9 +1217,11 @@ impl Draft<'_> {
 
     /// Wiring written inside a node resource: SAM function events, bucket notifications,
     /// CloudFront origins, Step Functions task resources, SNS topic subscriptions.
-    fn wire_inline(&self, r: &Resource, add: &mut Wire) {
+    /// Returns a note for each SAM event that makes no flow.
+    fn wire_inline(&self, r: &Resource, add: &mut Wire) -> Vec<String> {
+        let mut notes = Vec::new();
         let Some(me) = self.nodes.get(&r.address).cloned() else {
-            return;
+            return notes;
         };
         let p = &r.props;
         match r.kind.as_str() {
@@ -1244,7 +1253,16 @@ impl Draft<'_> {
                             "EventBridgeRule" | "CloudWatchEvent" => "eventbridge",
                             _ => "event-source-mapping",
                         };
-                        add(sources, vec![me.clone()], protocol, &what);
+                        if !add(sources, vec![me.clone()], protocol, &what) {
+                            notes.push(match kind {
+                                "Schedule" | "ScheduleV2" => format!(
+                                    "{what}: a schedule invokes the function; no data flows in"
+                                ),
+                                _ => format!(
+                                    "{what}: its source is not a resource of the file; no flow"
+                                ),
+                            });
+                        }
                     }
                 }
             }
@@ -1299,6 +1317,7 @@ impl Draft<'_> {
             }
             _ => {}
         }
+        notes
     }
 
     /// The event bus a rule is on; a placeholder for the default bus when it names none (the
