@@ -764,3 +764,39 @@ proptest::proptest! {
         }
     }
 }
+
+/// A reference to a module's output is followed to the resource the output names.
+#[test]
+fn module_outputs_are_followed_to_their_resources() {
+    let plan = serde_json::json!({
+        "format_version": "1.2",
+        "planned_values": {"root_module": {
+            "resources": [
+                {"address": "aws_lambda_function.worker", "mode": "managed", "type": "aws_lambda_function", "name": "worker", "values": {"function_name": "worker"}},
+                {"address": "aws_lambda_event_source_mapping.jobs", "mode": "managed", "type": "aws_lambda_event_source_mapping", "name": "jobs", "values": {}}
+            ],
+            "child_modules": [{"address": "module.queue", "resources": [
+                {"address": "module.queue.aws_sqs_queue.this[0]", "mode": "managed", "type": "aws_sqs_queue", "name": "this", "index": 0, "values": {"name": "jobs"}}
+            ]}]
+        }},
+        "configuration": {"root_module": {
+            "resources": [
+                {"address": "aws_lambda_event_source_mapping.jobs", "type": "aws_lambda_event_source_mapping", "name": "jobs",
+                 "expressions": {"event_source_arn": {"references": ["module.queue.queue_arn", "module.queue"]},
+                                 "function_name": {"references": ["aws_lambda_function.worker.arn", "aws_lambda_function.worker"]}}}
+            ],
+            "module_calls": {"queue": {"module": {
+                "outputs": {"queue_arn": {"expression": {"references": ["aws_sqs_queue.this[0].arn", "aws_sqs_queue.this[0]", "aws_sqs_queue.this"]}}},
+                "resources": [{"address": "aws_sqs_queue.this", "type": "aws_sqs_queue", "name": "this", "expressions": {}}]
+            }}}
+        }}
+    });
+    let imported = terraform(&plan);
+    assert_eq!(
+        pairs(&imported.model),
+        [(
+            "module.queue.aws_sqs_queue.this",
+            "aws_lambda_function.worker"
+        )]
+    );
+}
