@@ -19,7 +19,7 @@
 //! environment variables that name another resource are *inferred*: their notes and the
 //! import report say so and give the evidence.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -423,12 +423,12 @@ pub const INTRINSICS: &[&str] = &[
 pub struct Resolver {
     addresses: BTreeSet<String>,
     /// Literal identifiers (ARNs, names, URLs) of resources → address.
-    literals: HashMap<String, String>,
+    literals: BTreeMap<String, String>,
 }
 
 impl Resolver {
     pub fn new(resources: &[Resource]) -> Resolver {
-        let mut literals = HashMap::new();
+        let mut literals = BTreeMap::new();
         for r in resources {
             for key in [
                 "arn",
@@ -469,7 +469,7 @@ impl Resolver {
     pub fn written_only(resources: &[Resource]) -> Resolver {
         Resolver {
             addresses: resources.iter().map(|r| r.address.clone()).collect(),
-            literals: HashMap::new(),
+            literals: BTreeMap::new(),
         }
     }
 
@@ -626,12 +626,12 @@ pub fn draft(resources: &[Resource], builder: &mut Builder) {
 
 impl Draft<'_> {
     fn add_boundaries(&mut self, builder: &mut Builder) {
-        let account = builder.element("", "account", None, Some("AWS account"));
         let has_nodes = self
             .resources
             .iter()
             .any(|r| matches!(role_of(&r.kind), Some(Role::Node(_))));
         if has_nodes {
+            let account = builder.element("", "account", None, Some("AWS account"));
             let id = builder.new_element_id(Some("aws-account"), "AWS account", "aws-account");
             builder.add_boundary(
                 account,
