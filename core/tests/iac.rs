@@ -800,3 +800,48 @@ fn module_outputs_are_followed_to_their_resources() {
         )]
     );
 }
+
+/// A JSON template: long-form intrinsics, a REST API whose method integrates a function and
+/// has no authorizer, a bucket notifying a queue.
+#[test]
+fn json_templates_use_the_long_forms() {
+    let template = serde_json::json!({
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Resources": {
+            "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "api"}},
+            "Fn": {"Type": "AWS::Lambda::Function", "Properties": {"TracingConfig": {"Mode": "Active"}}},
+            "Get": {"Type": "AWS::ApiGateway::Method", "Properties": {
+                "RestApiId": {"Ref": "Api"}, "HttpMethod": "GET", "AuthorizationType": "NONE",
+                "Integration": {"Type": "AWS_PROXY", "Uri": {"Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations"}}}},
+            "Uploads": {"Type": "AWS::S3::Bucket", "Properties": {
+                "BucketEncryption": {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+                "NotificationConfiguration": {"QueueConfigurations": [{"Event": "s3:ObjectCreated:*", "Queue": {"Fn::GetAtt": "Jobs.Arn"}}]}}},
+            "Jobs": {"Type": "AWS::SQS::Queue", "Properties": {"KmsMasterKeyId": {"Ref": "Key"}}},
+            "Key": {"Type": "AWS::KMS::Key"}
+        }
+    });
+    let imported = import(
+        template.to_string().as_bytes(),
+        Source::CloudFormation,
+        &ImportOptions {
+            file_name: "t.json",
+        },
+    )
+    .unwrap();
+    let model = &imported.model;
+    assert_eq!(
+        pairs(model),
+        [("Api", "Fn"), ("Uploads", "Jobs"), ("clients", "Api")]
+    );
+    let node = |id: &str| model.nodes.iter().find(|n| n.id == id).unwrap();
+    assert!(!node("Api").authenticates);
+    assert!(node("Fn").logging);
+    assert_eq!(
+        node("Uploads").encryption_at_rest,
+        Some(EncryptionAtRest::Provider)
+    );
+    assert_eq!(
+        node("Jobs").encryption_at_rest,
+        Some(EncryptionAtRest::CustomerKey)
+    );
+}
