@@ -22,6 +22,42 @@ struct Fixture {
 
 const FIXTURES: &[Fixture] = &[
     Fixture {
+        path: "cfn/apigw-sfn-crud.yaml",
+        source: Source::CloudFormation,
+        nodes: &[
+            ("Api", "aws-api-gateway"),
+            ("ApiLogGroup", "aws-cloudwatch-logs"),
+            ("DataBase", "aws-dynamodb"),
+            ("StateMachine", "aws-step-functions"),
+            ("StateMachineLogGroup", "aws-cloudwatch-logs"),
+            ("clients", ""),
+        ],
+        flows: &[
+            // The integration is in an OpenAPI file elsewhere; the role API Gateway assumes
+            // may start the state machine (inferred).
+            ("Api", "StateMachine"),
+            // DynamoDBCrudPolicy (inferred).
+            ("DataBase", "StateMachine"),
+            ("StateMachine", "DataBase"),
+            ("clients", "Api"),
+        ],
+        boundaries: &["aws-account"],
+    },
+    Fixture {
+        path: "cfn/cloudfront-s3-oac-sam.yaml",
+        source: Source::CloudFormation,
+        nodes: &[
+            ("Bucket", "aws-s3"),
+            ("CloudFrontDistribution", "aws-cloudfront"),
+            ("clients", ""),
+        ],
+        flows: &[
+            ("CloudFrontDistribution", "Bucket"),
+            ("clients", "CloudFrontDistribution"),
+        ],
+        boundaries: &["aws-account"],
+    },
+    Fixture {
         path: "cfn/apigw-lambda-dynamodb-stream-lambda.yaml",
         source: Source::CloudFormation,
         nodes: &[
@@ -153,6 +189,15 @@ const FIXTURES: &[Fixture] = &[
     },
 ];
 
+/// The import of the fixture at `path` (one of [`FIXTURES`]).
+fn fixture(path: &str) -> Imported {
+    let fixture = FIXTURES
+        .iter()
+        .find(|f| f.path == path)
+        .expect("a fixture of FIXTURES");
+    import_fixture(fixture)
+}
+
 fn import_fixture(fixture: &Fixture) -> Imported {
     import_file(fixture.path, fixture.source)
 }
@@ -184,7 +229,7 @@ fn templates_and_plans_import_into_their_resources_and_wiring() {
 
 #[test]
 fn inferred_flows_say_so_and_wired_flows_name_their_wiring() {
-    let imported = import_fixture(&FIXTURES[2]);
+    let imported = fixture("cfn/s3-lambda-resizing-python.yaml");
     let flow = |from: &str, to: &str| {
         imported
             .model
@@ -215,7 +260,7 @@ fn inferred_flows_say_so_and_wired_flows_name_their_wiring() {
 fn declared_attributes_reach_the_nodes_and_the_findings_follow() {
     // Terraform: the logs bucket names a KMS key, the others declare no encryption; the
     // RDS instance is not storage-encrypted.
-    let imported = import_fixture(&FIXTURES[6]);
+    let imported = fixture("terraform/checkov-plan.tfplan.json");
     let node = |id: &str| imported.model.nodes.iter().find(|n| n.id == id).unwrap();
     assert_eq!(
         node("aws_s3_bucket.logs").encryption_at_rest,
@@ -270,8 +315,20 @@ fn declared_attributes_reach_the_nodes_and_the_findings_follow() {
         (web.to.as_str(), web.encrypted, web.protocol.as_deref()),
         ("aws_elb.weblb", false, Some("http"))
     );
+    // CloudFront without a certificate of its own: the default certificate's TLSv1 policy.
+    let cdn = fixture("cfn/cloudfront-s3-oac-sam.yaml");
+    let viewers = cdn
+        .model
+        .flows
+        .iter()
+        .find(|f| f.from == "clients")
+        .unwrap();
+    assert_eq!(
+        (viewers.encrypted, viewers.tls_min),
+        (true, Some(flowmap_core::model::TlsVersion::V1_0))
+    );
     // SAM: tracing from Globals makes both functions logged.
-    let xray = import_fixture(&FIXTURES[4]);
+    let xray = fixture("cfn/sns-sqs-lambda-xray.yaml");
     assert!(xray
         .model
         .nodes
@@ -279,7 +336,7 @@ fn declared_attributes_reach_the_nodes_and_the_findings_follow() {
         .filter(|n| n.technology.as_deref() == Some("aws-lambda"))
         .all(|n| n.logging));
     // The implicit REST API has no authorizer: the clients' flow is not authenticated.
-    let api = import_fixture(&FIXTURES[0]);
+    let api = fixture("cfn/apigw-lambda-dynamodb-stream-lambda.yaml");
     let public = api
         .model
         .flows
@@ -291,7 +348,7 @@ fn declared_attributes_reach_the_nodes_and_the_findings_follow() {
 
 #[test]
 fn unknown_resource_types_are_listed() {
-    let imported = import_fixture(&FIXTURES[6]);
+    let imported = fixture("terraform/checkov-plan.tfplan.json");
     let report = imported.report.text(None);
     for kind in [
         "aws_neptune_cluster",
@@ -303,7 +360,7 @@ fn unknown_resource_types_are_listed() {
             "{kind}: {report}"
         );
     }
-    let layer = import_fixture(&FIXTURES[4]).report.text(None);
+    let layer = fixture("cfn/sns-sqs-lambda-xray.yaml").report.text(None);
     assert!(
         layer.contains("AWS::Serverless::LayerVersion is not mapped"),
         "{layer}"
@@ -548,7 +605,7 @@ fn merging_is_idempotent() {
         assert!(report.is_empty(), "{}: {}", fixture.path, report.text());
     }
     // Merging an import into itself changes nothing.
-    let imported = import_fixture(&FIXTURES[6]).model;
+    let imported = fixture("terraform/checkov-plan.tfplan.json").model;
     let (same, report) = merge(&imported, &imported);
     assert_eq!(same, imported);
     assert!(report.is_empty());
@@ -748,7 +805,7 @@ proptest::proptest! {
     /// Truncated and mutated templates and plans get a model the loader accepts, or errors;
     /// never a panic.
     #[test]
-    fn truncations_and_mutations_never_panic(which in 0usize..7, cut in 0.0f64..1.0, at in 0.0f64..1.0, byte in proptest::prelude::any::<u8>()) {
+    fn truncations_and_mutations_never_panic(which in 0usize..9, cut in 0.0f64..1.0, at in 0.0f64..1.0, byte in proptest::prelude::any::<u8>()) {
         let fixture = &FIXTURES[which % FIXTURES.len()];
         let bytes = read(fixture.path);
         let options = ImportOptions { file_name: fixture.path };

@@ -1383,11 +1383,12 @@ impl Draft<'_> {
                     }
                 }
             }
-            let roles = at(&r.props, "role")
+            let mut roles = at(&r.props, "role")
                 .into_iter()
                 .chain(at(&r.props, "task_role_arn"))
                 .flat_map(|v| self.resolver.refs(v))
                 .collect::<Vec<_>>();
+            roles.extend(self.assumed_roles(r));
             for role in &roles {
                 // A policy names its role by reference, or (a state) by the role's name or ARN,
                 // which other resources may share: compare with the role's own.
@@ -1490,6 +1491,63 @@ impl Draft<'_> {
         }
     }
 
+    /// Roles a service assumes (`Principal.Service: apigateway.amazonaws.com`) that no
+    /// resource names: when the template has one node of that service, the role is its (an
+    /// API's integrations often name their role in an OpenAPI file elsewhere).
+    fn assumed_roles(&self, r: &Resource) -> Vec<String> {
+        let Some(Role::Node(tech)) = role_of(&r.kind) else {
+            return Vec::new();
+        };
+        let service = match tech {
+            "aws-api-gateway" => "apigateway.amazonaws.com",
+            "aws-step-functions" => "states.amazonaws.com",
+            "aws-eventbridge" => "events.amazonaws.com",
+            _ => return Vec::new(),
+        };
+        let alone = self
+            .resources
+            .iter()
+            .filter(|x| role_of(&x.kind) == Some(Role::Node(tech)))
+            .count()
+            == 1;
+        if !alone {
+            return Vec::new();
+        }
+        self.resources
+            .iter()
+            .filter(|x| x.kind == "AWS::IAM::Role" || x.kind == "aws_iam_role")
+            .filter(|x| {
+                let document = first(
+                    &x.props,
+                    &["assume_role_policy_document", "assume_role_policy"],
+                );
+                let parsed = match document {
+                    Some(Value::String(text)) => serde_json::from_str::<Value>(text).ok(),
+                    other => other.cloned(),
+                };
+                parsed.is_some_and(|d| {
+                    at(&d, "statement/principal/service")
+                        .iter()
+                        .any(|v| match v {
+                            Value::String(s) => s == service,
+                            Value::Array(items) => {
+                                items.iter().any(|i| i.as_str() == Some(service))
+                            }
+                            _ => false,
+                        })
+                })
+            })
+            .filter(|x| {
+                !self.resources.iter().any(|y| {
+                    at(&y.props, "role")
+                        .iter()
+                        .any(|v| self.resolver.refs(v).contains(&x.address))
+                })
+            })
+            .map(|x| x.address.clone())
+            .collect()
+    }
+
     /// Public entry points (API gateways, CloudFront, internet-facing load balancers) get a
     /// flow from an actor for their clients: the code deploys them to be called.
     fn add_entry_points(&mut self, builder: &mut Builder) {
@@ -1554,13 +1612,33 @@ impl Draft<'_> {
                     ],
                 );
                 let encrypted = viewer.is_some_and(|v| v != "allow-all");
+                // Without a certificate of its own (or with CloudFront's default one), a
+                // distribution's security policy is TLSv1.
+                let own_certificate = present(
+                    &r.props,
+                    &[
+                        "distribution_config/viewer_certificate/acm_certificate_arn",
+                        "viewer_certificate/acm_certificate_arn",
+                        "distribution_config/viewer_certificate/iam_certificate_id",
+                        "viewer_certificate/iam_certificate_id",
+                    ],
+                );
+                let tls = match policy {
+                    Some(policy) => tls_of_policy(policy),
+                    None if !own_certificate => Some(TlsVersion::V1_0),
+                    None => None,
+                };
+                let minimum = policy.unwrap_or(if own_certificate {
+                    "not declared"
+                } else {
+                    "TLSv1 (the default certificate)"
+                });
                 (
                     encrypted,
-                    policy.and_then(tls_of_policy),
+                    tls,
                     format!(
-                        "viewer protocol policy {}, minimum protocol {}",
-                        viewer.unwrap_or("not declared"),
-                        policy.unwrap_or("not declared")
+                        "viewer protocol policy {}, minimum protocol {minimum}",
+                        viewer.unwrap_or("not declared")
                     ),
                 )
             }
