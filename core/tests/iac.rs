@@ -305,24 +305,14 @@ fn declared_attributes_reach_the_nodes_and_the_findings_follow() {
     // (the rule reads an absent field that way); only the explicit "none" of RDS is flagged.
     assert_eq!(unencrypted, ["aws_db_instance.default"]);
     // The classic load balancer listens on plain HTTP: its clients' flow is not encrypted.
-    let web = imported
-        .model
-        .flows
-        .iter()
-        .find(|f| f.from == "clients")
-        .unwrap();
+    let web = clients_flow(&imported.model);
     assert_eq!(
         (web.to.as_str(), web.encrypted, web.protocol.as_deref()),
         ("aws_elb.weblb", false, Some("http"))
     );
     // CloudFront without a certificate of its own: the default certificate's TLSv1 policy.
     let cdn = fixture("cfn/cloudfront-s3-oac-sam.yaml");
-    let viewers = cdn
-        .model
-        .flows
-        .iter()
-        .find(|f| f.from == "clients")
-        .unwrap();
+    let viewers = clients_flow(&cdn.model);
     assert_eq!(
         (viewers.encrypted, viewers.tls_min),
         (true, Some(flowmap_core::model::TlsVersion::V1_0))
@@ -337,12 +327,7 @@ fn declared_attributes_reach_the_nodes_and_the_findings_follow() {
         .all(|n| n.logging));
     // The implicit REST API has no authorizer: the clients' flow is not authenticated.
     let api = fixture("cfn/apigw-lambda-dynamodb-stream-lambda.yaml");
-    let public = api
-        .model
-        .flows
-        .iter()
-        .find(|f| f.from == "clients")
-        .unwrap();
+    let public = clients_flow(&api.model);
     assert!(!public.authenticated && public.encrypted);
 }
 
@@ -413,14 +398,7 @@ fn bad_input_gets_located_errors() {
 #[test]
 fn nested_stacks_are_listed_with_their_template() {
     let text = "Resources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://example.com/child.yaml\n  App:\n    Type: AWS::Serverless::Application\n    Properties:\n      Location: ./app.yaml\n  Q:\n    Type: AWS::SQS::Queue\n";
-    let imported = import(
-        text.as_bytes(),
-        Source::CloudFormation,
-        &ImportOptions {
-            file_name: "t.yaml",
-        },
-    )
-    .unwrap();
+    let imported = cfn_import(text, "t.yaml");
     let report = imported.report.text(None);
     assert!(
         report.contains(
@@ -435,16 +413,17 @@ fn nested_stacks_are_listed_with_their_template() {
     assert_eq!(imported.model.nodes.len(), 1);
 }
 
-fn cfn(text: &str) -> flowmap_core::Model {
+fn cfn_import(text: &str, file_name: &str) -> Imported {
     import(
         text.as_bytes(),
         Source::CloudFormation,
-        &ImportOptions {
-            file_name: "template.yaml",
-        },
+        &ImportOptions { file_name },
     )
     .unwrap_or_else(|e| panic!("{e}"))
-    .model
+}
+
+fn cfn(text: &str) -> flowmap_core::Model {
+    cfn_import(text, "template.yaml").model
 }
 
 /// The resizing template as people annotated it after the first import.
@@ -622,6 +601,11 @@ fn terraform(document: &serde_json::Value) -> Imported {
     .unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The flow from the `Clients` actor to the (one) public entry point.
+fn clients_flow(model: &flowmap_core::Model) -> &flowmap_core::model::Flow {
+    model.flows.iter().find(|f| f.from == "clients").unwrap()
+}
+
 /// The flows of a model as sorted (from, to) pairs.
 fn pairs(model: &flowmap_core::Model) -> Vec<(&str, &str)> {
     let mut flows: Vec<(&str, &str)> = model
@@ -760,12 +744,7 @@ fn sam_routes_decide_whether_an_api_authenticates() {
     let api = |text: &str| {
         let model = cfn(text);
         let node = model.nodes.iter().find(|n| n.id == "Api").unwrap().clone();
-        let public = model
-            .flows
-            .iter()
-            .find(|f| f.from == "clients")
-            .unwrap()
-            .clone();
+        let public = clients_flow(&model).clone();
         (node.authenticates, public.authenticated)
     };
     assert_eq!(api(&template("")), (true, true));
@@ -777,16 +756,7 @@ fn sam_routes_decide_whether_an_api_authenticates() {
 #[test]
 fn events_without_a_flow_are_noted() {
     let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Nightly:\n          Type: Schedule\n          Properties:\n            Schedule: rate(1 day)\n        Uploads:\n          Type: S3\n          Properties:\n            Bucket: elsewhere\n";
-    let report = import(
-        text.as_bytes(),
-        Source::CloudFormation,
-        &ImportOptions {
-            file_name: "t.yaml",
-        },
-    )
-    .unwrap()
-    .report
-    .text(None);
+    let report = cfn_import(text, "t.yaml").report.text(None);
     assert!(
         report.contains(
             "event Nightly (Schedule): a schedule invokes the function; no data flows in"
@@ -877,14 +847,7 @@ fn json_templates_use_the_long_forms() {
             "Key": {"Type": "AWS::KMS::Key"}
         }
     });
-    let imported = import(
-        template.to_string().as_bytes(),
-        Source::CloudFormation,
-        &ImportOptions {
-            file_name: "t.json",
-        },
-    )
-    .unwrap();
+    let imported = cfn_import(&template.to_string(), "t.json");
     let model = &imported.model;
     assert_eq!(
         pairs(model),
