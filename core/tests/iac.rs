@@ -865,3 +865,31 @@ fn json_templates_use_the_long_forms() {
         Some(EncryptionAtRest::CustomerKey)
     );
 }
+
+/// A database in a subnet group sits in the group's subnet.
+#[test]
+fn subnet_groups_place_their_databases() {
+    let state = serde_json::json!({
+        "format_version": "1.0",
+        "values": {"root_module": {"resources": [
+            {"address": "aws_vpc.main", "mode": "managed", "type": "aws_vpc", "name": "main", "values": {"id": "vpc-1", "cidr_block": "10.0.0.0/16"}},
+            {"address": "aws_subnet.data", "mode": "managed", "type": "aws_subnet", "name": "data", "values": {"id": "subnet-1", "vpc_id": "vpc-1"}},
+            {"address": "aws_db_subnet_group.data", "mode": "managed", "type": "aws_db_subnet_group", "name": "data", "values": {"name": "data-group", "subnet_ids": ["subnet-1"]}},
+            {"address": "aws_db_instance.orders", "mode": "managed", "type": "aws_db_instance", "name": "orders", "values": {"db_subnet_group_name": "data-group", "storage_encrypted": true}}
+        ]}}
+    });
+    let model = terraform(&state).model;
+    let db = model
+        .nodes
+        .iter()
+        .find(|n| n.id == "aws_db_instance.orders")
+        .unwrap();
+    assert_eq!(db.boundary.as_deref(), Some("aws_subnet.data"));
+    assert_eq!(db.encryption_at_rest, Some(EncryptionAtRest::Provider));
+    let subnet = model
+        .boundaries
+        .iter()
+        .find(|b| b.id == "aws_subnet.data")
+        .unwrap();
+    assert_eq!(subnet.parent.as_deref(), Some("aws_vpc.main"));
+}

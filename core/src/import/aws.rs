@@ -250,6 +250,16 @@ const TYPES: &[(&str, &str, Role)] = &[
     ("AWS::IAM::ManagedPolicy", "aws_iam_policy", Role::Evidence),
     ("", "aws_iam_role_policy_attachment", Role::Evidence),
     ("", "aws_lb_listener", Role::Evidence),
+    (
+        "AWS::RDS::DBSubnetGroup",
+        "aws_db_subnet_group",
+        Role::Evidence,
+    ),
+    (
+        "AWS::ElastiCache::SubnetGroup",
+        "aws_elasticache_subnet_group",
+        Role::Evidence,
+    ),
     ("AWS::ElasticLoadBalancingV2::Listener", "", Role::Evidence),
     (
         "AWS::Lambda::Permission",
@@ -752,6 +762,24 @@ impl Draft<'_> {
                 }
             }
         }
+        // A database or cache in a subnet group: the group's first subnet of the file.
+        for group in at(&r.props, "db_subnet_group_name")
+            .into_iter()
+            .chain(at(&r.props, "subnet_group_name"))
+            .chain(at(&r.props, "cache_subnet_group_name"))
+            .flat_map(|v| self.resolver.refs(v))
+        {
+            let Some(group) = self.resources.iter().find(|g| g.address == group) else {
+                continue;
+            };
+            for value in at(&group.props, "subnet_ids") {
+                for address in self.resolver.refs(value) {
+                    if let Some(id) = self.boundaries.get(&address) {
+                        return Some(id.clone());
+                    }
+                }
+            }
+        }
         None
     }
 
@@ -977,10 +1005,14 @@ impl Draft<'_> {
                     ));
                 }
             } else {
-                builder.carried(
-                    element,
-                    "read as evidence for the flows of the resources it names",
-                );
+                let what = if kind.contains("SubnetGroup") || kind.ends_with("_subnet_group") {
+                    "read for the boundary of the databases and caches in the group"
+                } else if kind.contains("Authorizer") || kind.ends_with("_authorizer") {
+                    "read with the routes that name it (an API authenticates when its routes do)"
+                } else {
+                    "read for the inferred flows of the resources that use it"
+                };
+                builder.carried(element, what);
                 continue;
             }
             match applied {
