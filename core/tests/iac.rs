@@ -893,3 +893,18 @@ fn subnet_groups_place_their_databases() {
         .unwrap();
     assert_eq!(subnet.parent.as_deref(), Some("aws_vpc.main"));
 }
+
+/// A function URL makes the function a public entry point, authenticated with `AWS_IAM`.
+#[test]
+fn function_urls_are_entry_points() {
+    let url = |auth: &str| {
+        let text = format!("Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n  Url:\n    Type: AWS::Lambda::Url\n    Properties:\n      TargetFunctionArn: !GetAtt Fn.Arn\n      AuthType: {auth}\n");
+        let model = cfn(&text);
+        let flow = clients_flow(&model);
+        (flow.to.clone(), flow.authenticated)
+    };
+    assert_eq!(url("NONE"), ("Fn".to_owned(), false));
+    assert_eq!(url("AWS_IAM"), ("Fn".to_owned(), true));
+    let sam = cfn("Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      FunctionUrlConfig:\n        AuthType: AWS_IAM\n");
+    assert!(clients_flow(&sam).authenticated);
+}

@@ -251,6 +251,11 @@ const TYPES: &[(&str, &str, Role)] = &[
     ("", "aws_iam_role_policy_attachment", Role::Evidence),
     ("", "aws_lb_listener", Role::Evidence),
     (
+        "AWS::Lambda::Url",
+        "aws_lambda_function_url",
+        Role::Evidence,
+    ),
+    (
         "AWS::RDS::DBSubnetGroup",
         "aws_db_subnet_group",
         Role::Evidence,
@@ -596,6 +601,9 @@ struct Pending {
     /// Encryption and TLS version the code declares for the flow (entry points), instead of
     /// what the ends' kinds imply.
     transport: Option<(bool, Option<TlsVersion>)>,
+    /// Whether the receiver verifies the caller, where the code says so (a function URL's
+    /// auth type), instead of what the receiving node implies.
+    authenticated: Option<bool>,
 }
 
 /// What each resource became.
@@ -1005,7 +1013,9 @@ impl Draft<'_> {
                     ));
                 }
             } else {
-                let what = if kind.contains("SubnetGroup") || kind.ends_with("_subnet_group") {
+                let what = if kind == "AWS::Lambda::Url" || kind == "aws_lambda_function_url" {
+                    "read as the function's public URL: an entry point for the clients"
+                } else if kind.contains("SubnetGroup") || kind.ends_with("_subnet_group") {
                     "read for the boundary of the databases and caches in the group"
                 } else if kind.contains("Authorizer") || kind.ends_with("_authorizer") {
                     "read with the routes that name it (an API authenticates when its routes do)"
@@ -1103,6 +1113,7 @@ impl Draft<'_> {
                 evidence,
                 element,
                 transport: None,
+                authenticated: None,
             });
         }
     }
@@ -1596,6 +1607,7 @@ impl Draft<'_> {
                             !truthy(&r.props, &["internal"])
                                 && text(&r.props, &["scheme"]) != Some("internal")
                         }
+                        Some(Role::Node("aws-lambda")) => self.function_url(r).is_some(),
                         _ => false,
                     };
                     public.then(|| (id.clone(), i))
@@ -1618,6 +1630,9 @@ impl Draft<'_> {
                 evidence: format!("public endpoint ({}, {what})", self.resources[i].address),
                 element,
                 transport: Some((encrypted, tls)),
+                authenticated: self
+                    .function_url(&self.resources[i])
+                    .map(|auth| auth == "AWS_IAM"),
             });
         }
     }
@@ -1723,8 +1738,37 @@ impl Draft<'_> {
                     .collect();
                 (encrypted, tls, format!("listeners {}", names.join(", ")))
             }
+            Some(Role::Node("aws-lambda")) => {
+                let auth = self.function_url(r).unwrap_or_default();
+                (true, None, format!("function URL, auth type {auth}"))
+            }
             _ => (true, None, "HTTPS".into()),
         }
+    }
+
+    /// The auth type of a function's URL (`AWS_IAM` or `NONE`), when it has one: SAM's
+    /// `FunctionUrlConfig`, or an `AWS::Lambda::Url` / `aws_lambda_function_url` naming it.
+    fn function_url(&self, r: &Resource) -> Option<String> {
+        if role_of(&r.kind) != Some(Role::Node("aws-lambda")) {
+            return None;
+        }
+        if let Some(config) = first(&r.props, &["function_url_config"]) {
+            return Some(text(config, &["auth_type"]).unwrap_or("NONE").to_owned());
+        }
+        self.resources
+            .iter()
+            .filter(|u| u.kind == "AWS::Lambda::Url" || u.kind == "aws_lambda_function_url")
+            .find(|u| {
+                at(&u.props, "target_function_arn")
+                    .into_iter()
+                    .chain(at(&u.props, "function_name"))
+                    .any(|v| self.resolver.refs(v).contains(&r.address))
+            })
+            .map(|u| {
+                text(&u.props, &["auth_type", "authorization_type"])
+                    .unwrap_or("NONE")
+                    .to_owned()
+            })
     }
 
     fn add_flows(&mut self, builder: &mut Builder) {
@@ -1774,12 +1818,14 @@ impl Draft<'_> {
                 // AWS service endpoints accept TLS 1.2 and later.
                 service_api.then_some(TlsVersion::V1_2),
             ));
-            let authenticated = service_api
-                || builder
-                    .model
-                    .nodes
-                    .iter()
-                    .any(|n| n.id == flow.to && n.authenticates);
+            let authenticated = flow.authenticated.unwrap_or_else(|| {
+                service_api
+                    || builder
+                        .model
+                        .nodes
+                        .iter()
+                        .any(|n| n.id == flow.to && n.authenticates)
+            });
             builder.add_flow(
                 flow.element,
                 Flow {
