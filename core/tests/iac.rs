@@ -22,6 +22,42 @@ struct Fixture {
 
 const FIXTURES: &[Fixture] = &[
     Fixture {
+        path: "cfn/apigw-sfn-crud.yaml",
+        source: Source::CloudFormation,
+        nodes: &[
+            ("Api", "aws-api-gateway"),
+            ("ApiLogGroup", "aws-cloudwatch-logs"),
+            ("DataBase", "aws-dynamodb"),
+            ("StateMachine", "aws-step-functions"),
+            ("StateMachineLogGroup", "aws-cloudwatch-logs"),
+            ("clients", ""),
+        ],
+        flows: &[
+            // The integration is in an OpenAPI file elsewhere; the role API Gateway assumes
+            // may start the state machine (inferred).
+            ("Api", "StateMachine"),
+            // DynamoDBCrudPolicy (inferred).
+            ("DataBase", "StateMachine"),
+            ("StateMachine", "DataBase"),
+            ("clients", "Api"),
+        ],
+        boundaries: &["aws-account"],
+    },
+    Fixture {
+        path: "cfn/cloudfront-s3-oac-sam.yaml",
+        source: Source::CloudFormation,
+        nodes: &[
+            ("Bucket", "aws-s3"),
+            ("CloudFrontDistribution", "aws-cloudfront"),
+            ("clients", ""),
+        ],
+        flows: &[
+            ("CloudFrontDistribution", "Bucket"),
+            ("clients", "CloudFrontDistribution"),
+        ],
+        boundaries: &["aws-account"],
+    },
+    Fixture {
         path: "cfn/apigw-lambda-dynamodb-stream-lambda.yaml",
         source: Source::CloudFormation,
         nodes: &[
@@ -153,6 +189,15 @@ const FIXTURES: &[Fixture] = &[
     },
 ];
 
+/// The import of the fixture at `path` (one of [`FIXTURES`]).
+fn fixture(path: &str) -> Imported {
+    let fixture = FIXTURES
+        .iter()
+        .find(|f| f.path == path)
+        .expect("a fixture of FIXTURES");
+    import_fixture(fixture)
+}
+
 fn import_fixture(fixture: &Fixture) -> Imported {
     import_file(fixture.path, fixture.source)
 }
@@ -184,7 +229,7 @@ fn templates_and_plans_import_into_their_resources_and_wiring() {
 
 #[test]
 fn inferred_flows_say_so_and_wired_flows_name_their_wiring() {
-    let imported = import_fixture(&FIXTURES[2]);
+    let imported = fixture("cfn/s3-lambda-resizing-python.yaml");
     let flow = |from: &str, to: &str| {
         imported
             .model
@@ -215,7 +260,7 @@ fn inferred_flows_say_so_and_wired_flows_name_their_wiring() {
 fn declared_attributes_reach_the_nodes_and_the_findings_follow() {
     // Terraform: the logs bucket names a KMS key, the others declare no encryption; the
     // RDS instance is not storage-encrypted.
-    let imported = import_fixture(&FIXTURES[6]);
+    let imported = fixture("terraform/checkov-plan.tfplan.json");
     let node = |id: &str| imported.model.nodes.iter().find(|n| n.id == id).unwrap();
     assert_eq!(
         node("aws_s3_bucket.logs").encryption_at_rest,
@@ -259,8 +304,21 @@ fn declared_attributes_reach_the_nodes_and_the_findings_follow() {
     // A bucket that declares no encryption is SaaS storage the provider encrypts by default
     // (the rule reads an absent field that way); only the explicit "none" of RDS is flagged.
     assert_eq!(unencrypted, ["aws_db_instance.default"]);
+    // The classic load balancer listens on plain HTTP: its clients' flow is not encrypted.
+    let web = clients_flow(&imported.model);
+    assert_eq!(
+        (web.to.as_str(), web.encrypted, web.protocol.as_deref()),
+        ("aws_elb.weblb", false, Some("http"))
+    );
+    // CloudFront without a certificate of its own: the default certificate's TLSv1 policy.
+    let cdn = fixture("cfn/cloudfront-s3-oac-sam.yaml");
+    let viewers = clients_flow(&cdn.model);
+    assert_eq!(
+        (viewers.encrypted, viewers.tls_min),
+        (true, Some(flowmap_core::model::TlsVersion::V1_0))
+    );
     // SAM: tracing from Globals makes both functions logged.
-    let xray = import_fixture(&FIXTURES[4]);
+    let xray = fixture("cfn/sns-sqs-lambda-xray.yaml");
     assert!(xray
         .model
         .nodes
@@ -268,19 +326,14 @@ fn declared_attributes_reach_the_nodes_and_the_findings_follow() {
         .filter(|n| n.technology.as_deref() == Some("aws-lambda"))
         .all(|n| n.logging));
     // The implicit REST API has no authorizer: the clients' flow is not authenticated.
-    let api = import_fixture(&FIXTURES[0]);
-    let public = api
-        .model
-        .flows
-        .iter()
-        .find(|f| f.from == "clients")
-        .unwrap();
+    let api = fixture("cfn/apigw-lambda-dynamodb-stream-lambda.yaml");
+    let public = clients_flow(&api.model);
     assert!(!public.authenticated && public.encrypted);
 }
 
 #[test]
 fn unknown_resource_types_are_listed() {
-    let imported = import_fixture(&FIXTURES[6]);
+    let imported = fixture("terraform/checkov-plan.tfplan.json");
     let report = imported.report.text(None);
     for kind in [
         "aws_neptune_cluster",
@@ -292,7 +345,7 @@ fn unknown_resource_types_are_listed() {
             "{kind}: {report}"
         );
     }
-    let layer = import_fixture(&FIXTURES[4]).report.text(None);
+    let layer = fixture("cfn/sns-sqs-lambda-xray.yaml").report.text(None);
     assert!(
         layer.contains("AWS::Serverless::LayerVersion is not mapped"),
         "{layer}"
@@ -345,14 +398,7 @@ fn bad_input_gets_located_errors() {
 #[test]
 fn nested_stacks_are_listed_with_their_template() {
     let text = "Resources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://example.com/child.yaml\n  App:\n    Type: AWS::Serverless::Application\n    Properties:\n      Location: ./app.yaml\n  Q:\n    Type: AWS::SQS::Queue\n";
-    let imported = import(
-        text.as_bytes(),
-        Source::CloudFormation,
-        &ImportOptions {
-            file_name: "t.yaml",
-        },
-    )
-    .unwrap();
+    let imported = cfn_import(text, "t.yaml");
     let report = imported.report.text(None);
     assert!(
         report.contains(
@@ -367,16 +413,17 @@ fn nested_stacks_are_listed_with_their_template() {
     assert_eq!(imported.model.nodes.len(), 1);
 }
 
-fn cfn(text: &str) -> flowmap_core::Model {
+fn cfn_import(text: &str, file_name: &str) -> Imported {
     import(
         text.as_bytes(),
         Source::CloudFormation,
-        &ImportOptions {
-            file_name: "template.yaml",
-        },
+        &ImportOptions { file_name },
     )
     .unwrap_or_else(|e| panic!("{e}"))
-    .model
+}
+
+fn cfn(text: &str) -> flowmap_core::Model {
+    cfn_import(text, "template.yaml").model
 }
 
 /// The resizing template as people annotated it after the first import.
@@ -537,7 +584,7 @@ fn merging_is_idempotent() {
         assert!(report.is_empty(), "{}: {}", fixture.path, report.text());
     }
     // Merging an import into itself changes nothing.
-    let imported = import_fixture(&FIXTURES[6]).model;
+    let imported = fixture("terraform/checkov-plan.tfplan.json").model;
     let (same, report) = merge(&imported, &imported);
     assert_eq!(same, imported);
     assert!(report.is_empty());
@@ -552,6 +599,11 @@ fn terraform(document: &serde_json::Value) -> Imported {
         },
     )
     .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The flow from the `Clients` actor to the (one) public entry point.
+fn clients_flow(model: &flowmap_core::Model) -> &flowmap_core::model::Flow {
+    model.flows.iter().find(|f| f.from == "clients").unwrap()
 }
 
 /// The flows of a model as sorted (from, to) pairs.
@@ -679,4 +731,180 @@ fn a_plans_configuration_references_resolve_within_modules() {
         (inbox.region.as_deref(), inbox.encryption_at_rest),
         (Some("eu-central-1"), Some(EncryptionAtRest::Provider))
     );
+}
+
+/// SAM: an API authenticates when every route has an authorizer, its own or the default.
+#[test]
+fn sam_routes_decide_whether_an_api_authenticates() {
+    let template = |auth: &str| {
+        format!(
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      Auth:\n        DefaultAuthorizer: Pool\n        Authorizers:\n          Pool:\n            UserPoolArn: !GetAtt Users.Arn\n  Users:\n    Type: AWS::Cognito::UserPool\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Get:\n          Type: Api\n          Properties:\n            RestApiId: !Ref Api\n            Path: /\n            Method: get\n{auth}"
+        )
+    };
+    let api = |text: &str| {
+        let model = cfn(text);
+        let node = model.nodes.iter().find(|n| n.id == "Api").unwrap().clone();
+        let public = clients_flow(&model).clone();
+        (node.authenticates, public.authenticated)
+    };
+    assert_eq!(api(&template("")), (true, true));
+    let open = "            Auth:\n              Authorizer: NONE\n";
+    assert_eq!(api(&template(open)), (false, false));
+}
+
+/// A SAM event that makes no flow says why in the report.
+#[test]
+fn events_without_a_flow_are_noted() {
+    let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Nightly:\n          Type: Schedule\n          Properties:\n            Schedule: rate(1 day)\n        Uploads:\n          Type: S3\n          Properties:\n            Bucket: elsewhere\n";
+    let report = cfn_import(text, "t.yaml").report.text(None);
+    assert!(
+        report.contains(
+            "event Nightly (Schedule): a schedule invokes the function; no data flows in"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("event Uploads (S3): its source is not a resource of the file; no flow"),
+        "{report}"
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+    /// Truncated and mutated templates and plans get a model the loader accepts, or errors;
+    /// never a panic.
+    #[test]
+    fn truncations_and_mutations_never_panic(which in 0usize..9, cut in 0.0f64..1.0, at in 0.0f64..1.0, byte in proptest::prelude::any::<u8>()) {
+        let fixture = &FIXTURES[which % FIXTURES.len()];
+        let bytes = read(fixture.path);
+        let options = ImportOptions { file_name: fixture.path };
+        let truncated = &bytes[..(bytes.len() as f64 * cut) as usize];
+        if let Ok(imported) = import(truncated, fixture.source, &options) {
+            proptest::prop_assert!(load_str(&to_file_json(&imported.model)).is_ok());
+        }
+        let mut mutated = bytes.clone();
+        let i = ((mutated.len() as f64 * at) as usize).min(mutated.len() - 1);
+        mutated[i] = byte;
+        if let Ok(imported) = import(&mutated, fixture.source, &options) {
+            proptest::prop_assert!(load_str(&to_file_json(&imported.model)).is_ok());
+        }
+    }
+}
+
+/// A reference to a module's output is followed to the resource the output names.
+#[test]
+fn module_outputs_are_followed_to_their_resources() {
+    let plan = serde_json::json!({
+        "format_version": "1.2",
+        "planned_values": {"root_module": {
+            "resources": [
+                {"address": "aws_lambda_function.worker", "mode": "managed", "type": "aws_lambda_function", "name": "worker", "values": {"function_name": "worker"}},
+                {"address": "aws_lambda_event_source_mapping.jobs", "mode": "managed", "type": "aws_lambda_event_source_mapping", "name": "jobs", "values": {}}
+            ],
+            "child_modules": [{"address": "module.queue", "resources": [
+                {"address": "module.queue.aws_sqs_queue.this[0]", "mode": "managed", "type": "aws_sqs_queue", "name": "this", "index": 0, "values": {"name": "jobs"}}
+            ]}]
+        }},
+        "configuration": {"root_module": {
+            "resources": [
+                {"address": "aws_lambda_event_source_mapping.jobs", "type": "aws_lambda_event_source_mapping", "name": "jobs",
+                 "expressions": {"event_source_arn": {"references": ["module.queue.queue_arn", "module.queue"]},
+                                 "function_name": {"references": ["aws_lambda_function.worker.arn", "aws_lambda_function.worker"]}}}
+            ],
+            "module_calls": {"queue": {"module": {
+                "outputs": {"queue_arn": {"expression": {"references": ["aws_sqs_queue.this[0].arn", "aws_sqs_queue.this[0]", "aws_sqs_queue.this"]}}},
+                "resources": [{"address": "aws_sqs_queue.this", "type": "aws_sqs_queue", "name": "this", "expressions": {}}]
+            }}}
+        }}
+    });
+    let imported = terraform(&plan);
+    assert_eq!(
+        pairs(&imported.model),
+        [(
+            "module.queue.aws_sqs_queue.this",
+            "aws_lambda_function.worker"
+        )]
+    );
+}
+
+/// A JSON template: long-form intrinsics, a REST API whose method integrates a function and
+/// has no authorizer, a bucket notifying a queue.
+#[test]
+fn json_templates_use_the_long_forms() {
+    let template = serde_json::json!({
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Resources": {
+            "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "api"}},
+            "Fn": {"Type": "AWS::Lambda::Function", "Properties": {"TracingConfig": {"Mode": "Active"}}},
+            "Get": {"Type": "AWS::ApiGateway::Method", "Properties": {
+                "RestApiId": {"Ref": "Api"}, "HttpMethod": "GET", "AuthorizationType": "NONE",
+                "Integration": {"Type": "AWS_PROXY", "Uri": {"Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations"}}}},
+            "Uploads": {"Type": "AWS::S3::Bucket", "Properties": {
+                "BucketEncryption": {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+                "NotificationConfiguration": {"QueueConfigurations": [{"Event": "s3:ObjectCreated:*", "Queue": {"Fn::GetAtt": "Jobs.Arn"}}]}}},
+            "Jobs": {"Type": "AWS::SQS::Queue", "Properties": {"KmsMasterKeyId": {"Ref": "Key"}}},
+            "Key": {"Type": "AWS::KMS::Key"}
+        }
+    });
+    let imported = cfn_import(&template.to_string(), "t.json");
+    let model = &imported.model;
+    assert_eq!(
+        pairs(model),
+        [("Api", "Fn"), ("Uploads", "Jobs"), ("clients", "Api")]
+    );
+    let node = |id: &str| model.nodes.iter().find(|n| n.id == id).unwrap();
+    assert!(!node("Api").authenticates);
+    assert!(node("Fn").logging);
+    assert_eq!(
+        node("Uploads").encryption_at_rest,
+        Some(EncryptionAtRest::Provider)
+    );
+    assert_eq!(
+        node("Jobs").encryption_at_rest,
+        Some(EncryptionAtRest::CustomerKey)
+    );
+}
+
+/// A database in a subnet group sits in the group's subnet.
+#[test]
+fn subnet_groups_place_their_databases() {
+    let state = serde_json::json!({
+        "format_version": "1.0",
+        "values": {"root_module": {"resources": [
+            {"address": "aws_vpc.main", "mode": "managed", "type": "aws_vpc", "name": "main", "values": {"id": "vpc-1", "cidr_block": "10.0.0.0/16"}},
+            {"address": "aws_subnet.data", "mode": "managed", "type": "aws_subnet", "name": "data", "values": {"id": "subnet-1", "vpc_id": "vpc-1"}},
+            {"address": "aws_db_subnet_group.data", "mode": "managed", "type": "aws_db_subnet_group", "name": "data", "values": {"name": "data-group", "subnet_ids": ["subnet-1"]}},
+            {"address": "aws_db_instance.orders", "mode": "managed", "type": "aws_db_instance", "name": "orders", "values": {"db_subnet_group_name": "data-group", "storage_encrypted": true}}
+        ]}}
+    });
+    let model = terraform(&state).model;
+    let db = model
+        .nodes
+        .iter()
+        .find(|n| n.id == "aws_db_instance.orders")
+        .unwrap();
+    assert_eq!(db.boundary.as_deref(), Some("aws_subnet.data"));
+    assert_eq!(db.encryption_at_rest, Some(EncryptionAtRest::Provider));
+    let subnet = model
+        .boundaries
+        .iter()
+        .find(|b| b.id == "aws_subnet.data")
+        .unwrap();
+    assert_eq!(subnet.parent.as_deref(), Some("aws_vpc.main"));
+}
+
+/// A function URL makes the function a public entry point, authenticated with `AWS_IAM`.
+#[test]
+fn function_urls_are_entry_points() {
+    let url = |auth: &str| {
+        let text = format!("Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n  Url:\n    Type: AWS::Lambda::Url\n    Properties:\n      TargetFunctionArn: !GetAtt Fn.Arn\n      AuthType: {auth}\n");
+        let model = cfn(&text);
+        let flow = clients_flow(&model);
+        (flow.to.clone(), flow.authenticated)
+    };
+    assert_eq!(url("NONE"), ("Fn".to_owned(), false));
+    assert_eq!(url("AWS_IAM"), ("Fn".to_owned(), true));
+    let sam = cfn("Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      FunctionUrlConfig:\n        AuthType: AWS_IAM\n");
+    assert!(clients_flow(&sam).authenticated);
 }

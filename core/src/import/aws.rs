@@ -19,7 +19,7 @@
 //! environment variables that name another resource are *inferred*: their notes and the
 //! import report say so and give the evidence.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -250,6 +250,21 @@ const TYPES: &[(&str, &str, Role)] = &[
     ("AWS::IAM::ManagedPolicy", "aws_iam_policy", Role::Evidence),
     ("", "aws_iam_role_policy_attachment", Role::Evidence),
     ("", "aws_lb_listener", Role::Evidence),
+    (
+        "AWS::Lambda::Url",
+        "aws_lambda_function_url",
+        Role::Evidence,
+    ),
+    (
+        "AWS::RDS::DBSubnetGroup",
+        "aws_db_subnet_group",
+        Role::Evidence,
+    ),
+    (
+        "AWS::ElastiCache::SubnetGroup",
+        "aws_elasticache_subnet_group",
+        Role::Evidence,
+    ),
     ("AWS::ElasticLoadBalancingV2::Listener", "", Role::Evidence),
     (
         "AWS::Lambda::Permission",
@@ -423,12 +438,12 @@ pub const INTRINSICS: &[&str] = &[
 pub struct Resolver {
     addresses: BTreeSet<String>,
     /// Literal identifiers (ARNs, names, URLs) of resources → address.
-    literals: HashMap<String, String>,
+    literals: BTreeMap<String, String>,
 }
 
 impl Resolver {
     pub fn new(resources: &[Resource]) -> Resolver {
-        let mut literals = HashMap::new();
+        let mut literals = BTreeMap::new();
         for r in resources {
             for key in [
                 "arn",
@@ -469,7 +484,7 @@ impl Resolver {
     pub fn written_only(resources: &[Resource]) -> Resolver {
         Resolver {
             addresses: resources.iter().map(|r| r.address.clone()).collect(),
-            literals: HashMap::new(),
+            literals: BTreeMap::new(),
         }
     }
 
@@ -583,6 +598,12 @@ struct Pending {
     inferred: bool,
     evidence: String,
     element: ElementRef,
+    /// Encryption and TLS version the code declares for the flow (entry points), instead of
+    /// what the ends' kinds imply.
+    transport: Option<(bool, Option<TlsVersion>)>,
+    /// Whether the receiver verifies the caller, where the code says so (a function URL's
+    /// auth type), instead of what the receiving node implies.
+    authenticated: Option<bool>,
 }
 
 /// What each resource became.
@@ -623,12 +644,12 @@ pub fn draft(resources: &[Resource], builder: &mut Builder) {
 
 impl Draft<'_> {
     fn add_boundaries(&mut self, builder: &mut Builder) {
-        let account = builder.element("", "account", None, Some("AWS account"));
         let has_nodes = self
             .resources
             .iter()
             .any(|r| matches!(role_of(&r.kind), Some(Role::Node(_))));
         if has_nodes {
+            let account = builder.element("", "account", None, Some("AWS account"));
             let id = builder.new_element_id(Some("aws-account"), "AWS account", "aws-account");
             builder.add_boundary(
                 account,
@@ -745,6 +766,24 @@ impl Draft<'_> {
                         if let Some(id) = self.boundaries.get(&address) {
                             return Some(id.clone());
                         }
+                    }
+                }
+            }
+        }
+        // A database or cache in a subnet group: the group's first subnet of the file.
+        for group in at(&r.props, "db_subnet_group_name")
+            .into_iter()
+            .chain(at(&r.props, "subnet_group_name"))
+            .chain(at(&r.props, "cache_subnet_group_name"))
+            .flat_map(|v| self.resolver.refs(v))
+        {
+            let Some(group) = self.resources.iter().find(|g| g.address == group) else {
+                continue;
+            };
+            for value in at(&group.props, "subnet_ids") {
+                for address in self.resolver.refs(value) {
+                    if let Some(id) = self.boundaries.get(&address) {
+                        return Some(id.clone());
                     }
                 }
             }
@@ -974,15 +1013,58 @@ impl Draft<'_> {
                     ));
                 }
             } else {
-                builder.carried(
-                    element,
-                    "read as evidence for the flows of the resources it names",
-                );
+                let what = if kind == "AWS::Lambda::Url" || kind == "aws_lambda_function_url" {
+                    "read as the function's public URL: an entry point for the clients"
+                } else if kind.contains("SubnetGroup") || kind.ends_with("_subnet_group") {
+                    "read for the boundary of the databases and caches in the group"
+                } else if kind.contains("Authorizer") || kind.ends_with("_authorizer") {
+                    "read with the routes that name it (an API authenticates when its routes do)"
+                } else {
+                    "read for the inferred flows of the resources that use it"
+                };
+                builder.carried(element, what);
                 continue;
             }
             match applied {
                 Some((node, what)) => builder.carried(element, format!("{what}: on node {node}")),
                 None => builder.dropped(element, "names no resource of the file"),
+            }
+        }
+        // SAM: each Api/HttpApi event is a route, authorized by its own `Auth.Authorizer` or
+        // by its API's default authorizer (`NONE` opens a route).
+        for r in self
+            .resources
+            .iter()
+            .filter(|r| r.kind == "AWS::Serverless::Function")
+        {
+            let Some(Value::Object(events)) = first(&r.props, &["events"]) else {
+                continue;
+            };
+            for event in events.values() {
+                let (key, implicit) = match event.get("Type").and_then(Value::as_str) {
+                    Some("Api") => ("RestApiId", "ServerlessRestApi"),
+                    Some("HttpApi") => ("ApiId", "ServerlessHttpApi"),
+                    _ => continue,
+                };
+                let props = event.get("Properties").unwrap_or(&Value::Null);
+                let Some(api) = self.implicit(props, key, implicit).into_iter().next() else {
+                    continue;
+                };
+                let default = builder
+                    .model
+                    .nodes
+                    .iter()
+                    .any(|n| n.id == api && n.authenticates);
+                let authorized = match props.pointer("/Auth/Authorizer").and_then(Value::as_str) {
+                    Some(name) => name != "NONE",
+                    None => default,
+                };
+                let entry = routes.entry(api).or_insert((false, false));
+                if authorized {
+                    entry.0 = true;
+                } else {
+                    entry.1 = true;
+                }
             }
         }
         // An API authenticates when every route the code declares has an authorizer.
@@ -1030,6 +1112,8 @@ impl Draft<'_> {
                 inferred,
                 evidence,
                 element,
+                transport: None,
+                authenticated: None,
             });
         }
     }
@@ -1038,6 +1122,8 @@ impl Draft<'_> {
     fn wire(&mut self, builder: &mut Builder) {
         let mut out: Vec<(String, String, &'static str, String, ElementRef)> = Vec::new();
         let mut unresolved: Vec<ElementRef> = Vec::new();
+        // Events of SAM functions that make no flow, with the reason.
+        let mut notes: Vec<(ElementRef, String)> = Vec::new();
         // Rules on the account's default event bus (the code names no bus): the element of
         // the first such rule.
         let mut default_bus: Option<ElementRef> = None;
@@ -1126,7 +1212,9 @@ impl Draft<'_> {
                     "integration",
                 ),
                 _ => {
-                    self.wire_inline(r, &mut add);
+                    for note in self.wire_inline(r, &mut add) {
+                        notes.push((element, note));
+                    }
                     continue;
                 }
             };
@@ -1162,6 +1250,9 @@ impl Draft<'_> {
                 "wiring whose ends are not both resources of the file: no flow",
             );
         }
+        for (element, note) in notes {
+            builder.dropped(element, note);
+        }
         for (from, to, protocol, evidence, element) in out {
             self.pending(&from, &to, protocol, false, evidence, element);
         }
@@ -1169,9 +1260,11 @@ impl Draft<'_> {
 
     /// Wiring written inside a node resource: SAM function events, bucket notifications,
     /// CloudFront origins, Step Functions task resources, SNS topic subscriptions.
-    fn wire_inline(&self, r: &Resource, add: &mut Wire) {
+    /// Returns a note for each SAM event that makes no flow.
+    fn wire_inline(&self, r: &Resource, add: &mut Wire) -> Vec<String> {
+        let mut notes = Vec::new();
         let Some(me) = self.nodes.get(&r.address).cloned() else {
-            return;
+            return notes;
         };
         let p = &r.props;
         match r.kind.as_str() {
@@ -1203,7 +1296,16 @@ impl Draft<'_> {
                             "EventBridgeRule" | "CloudWatchEvent" => "eventbridge",
                             _ => "event-source-mapping",
                         };
-                        add(sources, vec![me.clone()], protocol, &what);
+                        if !add(sources, vec![me.clone()], protocol, &what) {
+                            notes.push(match kind {
+                                "Schedule" | "ScheduleV2" => format!(
+                                    "{what}: a schedule invokes the function; no data flows in"
+                                ),
+                                _ => format!(
+                                    "{what}: its source is not a resource of the file; no flow"
+                                ),
+                            });
+                        }
                     }
                 }
             }
@@ -1258,6 +1360,7 @@ impl Draft<'_> {
             }
             _ => {}
         }
+        notes
     }
 
     /// The event bus a rule is on; a placeholder for the default bus when it names none (the
@@ -1323,11 +1426,12 @@ impl Draft<'_> {
                     }
                 }
             }
-            let roles = at(&r.props, "role")
+            let mut roles = at(&r.props, "role")
                 .into_iter()
                 .chain(at(&r.props, "task_role_arn"))
                 .flat_map(|v| self.resolver.refs(v))
                 .collect::<Vec<_>>();
+            roles.extend(self.assumed_roles(r));
             for role in &roles {
                 // A policy names its role by reference, or (a state) by the role's name or ARN,
                 // which other resources may share: compare with the role's own.
@@ -1430,6 +1534,63 @@ impl Draft<'_> {
         }
     }
 
+    /// Roles a service assumes (`Principal.Service: apigateway.amazonaws.com`) that no
+    /// resource names: when the template has one node of that service, the role is its (an
+    /// API's integrations often name their role in an OpenAPI file elsewhere).
+    fn assumed_roles(&self, r: &Resource) -> Vec<String> {
+        let Some(Role::Node(tech)) = role_of(&r.kind) else {
+            return Vec::new();
+        };
+        let service = match tech {
+            "aws-api-gateway" => "apigateway.amazonaws.com",
+            "aws-step-functions" => "states.amazonaws.com",
+            "aws-eventbridge" => "events.amazonaws.com",
+            _ => return Vec::new(),
+        };
+        let alone = self
+            .resources
+            .iter()
+            .filter(|x| role_of(&x.kind) == Some(Role::Node(tech)))
+            .count()
+            == 1;
+        if !alone {
+            return Vec::new();
+        }
+        self.resources
+            .iter()
+            .filter(|x| x.kind == "AWS::IAM::Role" || x.kind == "aws_iam_role")
+            .filter(|x| {
+                let document = first(
+                    &x.props,
+                    &["assume_role_policy_document", "assume_role_policy"],
+                );
+                let parsed = match document {
+                    Some(Value::String(text)) => serde_json::from_str::<Value>(text).ok(),
+                    other => other.cloned(),
+                };
+                parsed.is_some_and(|d| {
+                    at(&d, "statement/principal/service")
+                        .iter()
+                        .any(|v| match v {
+                            Value::String(s) => s == service,
+                            Value::Array(items) => {
+                                items.iter().any(|i| i.as_str() == Some(service))
+                            }
+                            _ => false,
+                        })
+                })
+            })
+            .filter(|x| {
+                !self.resources.iter().any(|y| {
+                    at(&y.props, "role")
+                        .iter()
+                        .any(|v| self.resolver.refs(v).contains(&x.address))
+                })
+            })
+            .map(|x| x.address.clone())
+            .collect()
+    }
+
     /// Public entry points (API gateways, CloudFront, internet-facing load balancers) get a
     /// flow from an actor for their clients: the code deploys them to be called.
     fn add_entry_points(&mut self, builder: &mut Builder) {
@@ -1446,6 +1607,7 @@ impl Draft<'_> {
                             !truthy(&r.props, &["internal"])
                                 && text(&r.props, &["scheme"]) != Some("internal")
                         }
+                        Some(Role::Node("aws-lambda")) => self.function_url(r).is_some(),
                         _ => false,
                     };
                     public.then(|| (id.clone(), i))
@@ -1459,15 +1621,154 @@ impl Draft<'_> {
         builder.add_node(element, Node::new(id.clone(), "Clients", NodeKind::Actor));
         builder.guessed(element, "an actor for the callers of the public entry points (the code does not say who they are)");
         for (entry, i) in entries {
-            self.pending(
-                &id,
-                &entry,
-                "https",
-                false,
-                format!("public endpoint ({})", self.resources[i].address),
+            let (encrypted, tls, what) = self.entry_transport(i);
+            self.flows.push(Pending {
+                from: id.clone(),
+                to: entry,
+                protocol: if encrypted { "https" } else { "http" },
+                inferred: false,
+                evidence: format!("public endpoint ({}, {what})", self.resources[i].address),
                 element,
-            );
+                transport: Some((encrypted, tls)),
+                authenticated: self
+                    .function_url(&self.resources[i])
+                    .map(|auth| auth == "AWS_IAM"),
+            });
         }
+    }
+
+    /// How clients reach an entry point: API Gateway serves HTTPS only; CloudFront by its
+    /// viewer protocol policy and minimum protocol version; a load balancer by its listeners
+    /// (all HTTPS/TLS, and the oldest TLS version their security policies allow).
+    fn entry_transport(&self, i: usize) -> (bool, Option<TlsVersion>, String) {
+        let r = &self.resources[i];
+        match role_of(&r.kind) {
+            Some(Role::Node("aws-cloudfront")) => {
+                let viewer = text(
+                    &r.props,
+                    &[
+                        "distribution_config/default_cache_behavior/viewer_protocol_policy",
+                        "default_cache_behavior/viewer_protocol_policy",
+                    ],
+                );
+                let policy = text(
+                    &r.props,
+                    &[
+                        "distribution_config/viewer_certificate/minimum_protocol_version",
+                        "viewer_certificate/minimum_protocol_version",
+                    ],
+                );
+                let encrypted = viewer.is_some_and(|v| v != "allow-all");
+                // Without a certificate of its own (or with CloudFront's default one), a
+                // distribution's security policy is TLSv1.
+                let own_certificate = present(
+                    &r.props,
+                    &[
+                        "distribution_config/viewer_certificate/acm_certificate_arn",
+                        "viewer_certificate/acm_certificate_arn",
+                        "distribution_config/viewer_certificate/iam_certificate_id",
+                        "viewer_certificate/iam_certificate_id",
+                    ],
+                );
+                let tls = match policy {
+                    Some(policy) => tls_of_policy(policy),
+                    None if !own_certificate => Some(TlsVersion::V1_0),
+                    None => None,
+                };
+                let minimum = policy.unwrap_or(if own_certificate {
+                    "not declared"
+                } else {
+                    "TLSv1 (the default certificate)"
+                });
+                (
+                    encrypted,
+                    tls,
+                    format!(
+                        "viewer protocol policy {}, minimum protocol {minimum}",
+                        viewer.unwrap_or("not declared")
+                    ),
+                )
+            }
+            Some(Role::Node("aws-elb")) => {
+                let mut listeners: Vec<(String, Option<String>)> = Vec::new();
+                // A classic load balancer's own listeners (their TLS policy is a resource of
+                // its own, not read).
+                for path in ["listener/lb_protocol", "listeners/protocol"] {
+                    for p in at(&r.props, path).into_iter().filter_map(Value::as_str) {
+                        listeners.push((p.to_ascii_uppercase(), None));
+                    }
+                }
+                for other in self.resources {
+                    let on_me = at(&other.props, "load_balancer_arn")
+                        .into_iter()
+                        .any(|v| self.resolver.refs(v).contains(&r.address));
+                    if on_me
+                        && (other.kind == "aws_lb_listener"
+                            || other.kind == "AWS::ElasticLoadBalancingV2::Listener")
+                    {
+                        let protocol = text(&other.props, &["protocol"])
+                            .unwrap_or("HTTP")
+                            .to_ascii_uppercase();
+                        listeners.push((
+                            protocol,
+                            text(&other.props, &["ssl_policy"]).map(str::to_owned),
+                        ));
+                    }
+                }
+                if listeners.is_empty() {
+                    return (false, None, "no listener declared".into());
+                }
+                let encrypted = listeners
+                    .iter()
+                    .all(|(p, _)| matches!(p.as_str(), "HTTPS" | "TLS" | "SSL"));
+                let tls = if encrypted {
+                    listeners
+                        .iter()
+                        .filter_map(|(_, policy)| policy.as_deref().and_then(tls_of_policy))
+                        .min()
+                } else {
+                    None
+                };
+                let names: Vec<String> = listeners
+                    .iter()
+                    .map(|(p, policy)| match policy {
+                        Some(policy) => format!("{p} ({policy})"),
+                        None => p.clone(),
+                    })
+                    .collect();
+                (encrypted, tls, format!("listeners {}", names.join(", ")))
+            }
+            Some(Role::Node("aws-lambda")) => {
+                let auth = self.function_url(r).unwrap_or_default();
+                (true, None, format!("function URL, auth type {auth}"))
+            }
+            _ => (true, None, "HTTPS".into()),
+        }
+    }
+
+    /// The auth type of a function's URL (`AWS_IAM` or `NONE`), when it has one: SAM's
+    /// `FunctionUrlConfig`, or an `AWS::Lambda::Url` / `aws_lambda_function_url` naming it.
+    fn function_url(&self, r: &Resource) -> Option<String> {
+        if role_of(&r.kind) != Some(Role::Node("aws-lambda")) {
+            return None;
+        }
+        if let Some(config) = first(&r.props, &["function_url_config"]) {
+            return Some(text(config, &["auth_type"]).unwrap_or("NONE").to_owned());
+        }
+        self.resources
+            .iter()
+            .filter(|u| u.kind == "AWS::Lambda::Url" || u.kind == "aws_lambda_function_url")
+            .find(|u| {
+                at(&u.props, "target_function_arn")
+                    .into_iter()
+                    .chain(at(&u.props, "function_name"))
+                    .any(|v| self.resolver.refs(v).contains(&r.address))
+            })
+            .map(|u| {
+                text(&u.props, &["auth_type", "authorization_type"])
+                    .unwrap_or("NONE")
+                    .to_owned()
+            })
     }
 
     fn add_flows(&mut self, builder: &mut Builder) {
@@ -1512,12 +1813,19 @@ impl Draft<'_> {
             } else {
                 format!("Wired by the code: {}.", flow.evidence)
             };
-            let authenticated = service_api
-                || builder
-                    .model
-                    .nodes
-                    .iter()
-                    .any(|n| n.id == flow.to && n.authenticates);
+            let (encrypted, tls_min) = flow.transport.unwrap_or((
+                service_api || from_tech.is_none(),
+                // AWS service endpoints accept TLS 1.2 and later.
+                service_api.then_some(TlsVersion::V1_2),
+            ));
+            let authenticated = flow.authenticated.unwrap_or_else(|| {
+                service_api
+                    || builder
+                        .model
+                        .nodes
+                        .iter()
+                        .any(|n| n.id == flow.to && n.authenticates)
+            });
             builder.add_flow(
                 flow.element,
                 Flow {
@@ -1526,9 +1834,8 @@ impl Draft<'_> {
                     to: flow.to.clone(),
                     name: String::new(),
                     protocol: Some(flow.protocol.to_owned()),
-                    encrypted: service_api || from_tech.is_none(),
-                    // AWS service endpoints accept TLS 1.2 and later.
-                    tls_min: service_api.then_some(TlsVersion::V1_2),
+                    encrypted,
+                    tls_min,
                     authenticated,
                     monitored: false,
                     data: Vec::new(),
@@ -1555,6 +1862,31 @@ fn refine_technology(tech: &'static str, r: &Resource) -> &'static str {
             "aws-ecs"
         }
         other => other,
+    }
+}
+
+/// The oldest TLS version a security policy allows: `TLSv1.2_2021` (CloudFront),
+/// `ELBSecurityPolicy-TLS13-1-2-2021-06`, `ELBSecurityPolicy-2016-08` (load balancers),
+/// `TLS_1_2` (API Gateway domains).
+fn tls_of_policy(policy: &str) -> Option<TlsVersion> {
+    let p = policy.to_ascii_uppercase();
+    let has = |needles: &[&str]| needles.iter().any(|n| p.contains(n));
+    if has(&["TLSV1.3", "TLS13-1-3", "TLS_1_3"]) {
+        Some(TlsVersion::V1_3)
+    } else if has(&["TLSV1.2", "-1-2-", "TLS_1_2", "TLS-1-2"]) {
+        Some(TlsVersion::V1_2)
+    } else if has(&["TLSV1.1", "-1-1-", "TLS_1_1", "TLS-1-1"]) {
+        Some(TlsVersion::V1_1)
+    } else if has(&[
+        "TLSV1",
+        "TLS_1_0",
+        "-1-0-",
+        "ELBSECURITYPOLICY-2016-08",
+        "SSLV3",
+    ]) {
+        Some(TlsVersion::V1_0)
+    } else {
+        None
     }
 }
 

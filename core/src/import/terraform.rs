@@ -118,7 +118,7 @@ pub fn read(reader: &mut Reader, builder: &mut Builder) {
             let config = config_address(address);
             let prefix = module_prefix(&config).to_owned();
             let props = match expressions.get(&config) {
-                Some(expr) => with_references(&values, expr, &prefix, 0),
+                Some(expr) => with_references(&values, expr, &prefix, &expressions, 0),
                 None => values,
             };
             let name = [
@@ -176,6 +176,14 @@ fn collect_config(module: &Value, prefix: &str, out: &mut BTreeMap<String, Value
             }
         }
     }
+    // A module's outputs, as `PREFIX output.NAME` → the output expression's references.
+    if let Some(outputs) = module.get("outputs").and_then(Value::as_object) {
+        for (name, output) in outputs {
+            if let Some(refs) = output.pointer("/expression/references") {
+                out.insert(format!("{prefix}output.{name}"), refs.clone());
+            }
+        }
+    }
     if let Some(calls) = module.get("module_calls").and_then(Value::as_object) {
         for (name, call) in calls {
             if let Some(child) = call.get("module") {
@@ -187,7 +195,13 @@ fn collect_config(module: &Value, prefix: &str, out: &mut BTreeMap<String, Value
 
 /// The values with each attribute whose expression references resources replaced by
 /// `{"Ref": address}` (a list of them when several).
-fn with_references(values: &Value, expr: &Value, prefix: &str, depth: usize) -> Value {
+fn with_references(
+    values: &Value,
+    expr: &Value,
+    prefix: &str,
+    config: &BTreeMap<String, Value>,
+    depth: usize,
+) -> Value {
     if depth > 32 {
         return values.clone();
     }
@@ -196,7 +210,7 @@ fn with_references(values: &Value, expr: &Value, prefix: &str, depth: usize) -> 
             let mut out = vals.clone();
             for (key, e) in exprs {
                 if let Some(Value::Array(refs)) = e.get("references") {
-                    let targets = targets(refs, prefix);
+                    let targets = targets(refs, prefix, config, 0);
                     if !targets.is_empty() {
                         let refs: Vec<Value> = targets
                             .into_iter()
@@ -210,7 +224,10 @@ fn with_references(values: &Value, expr: &Value, prefix: &str, depth: usize) -> 
                         out.insert(key.clone(), value);
                     }
                 } else if let Some(v) = vals.get(key) {
-                    out.insert(key.clone(), with_references(v, e, prefix, depth + 1));
+                    out.insert(
+                        key.clone(),
+                        with_references(v, e, prefix, config, depth + 1),
+                    );
                 }
             }
             Value::Object(out)
@@ -219,7 +236,7 @@ fn with_references(values: &Value, expr: &Value, prefix: &str, depth: usize) -> 
             vals.iter()
                 .enumerate()
                 .map(|(i, v)| match exprs.get(i).or(exprs.first()) {
-                    Some(e) => with_references(v, e, prefix, depth + 1),
+                    Some(e) => with_references(v, e, prefix, config, depth + 1),
                     None => v.clone(),
                 })
                 .collect(),
@@ -228,22 +245,41 @@ fn with_references(values: &Value, expr: &Value, prefix: &str, depth: usize) -> 
     }
 }
 
-/// `aws_sqs_queue.jobs.arn`, `aws_sqs_queue.jobs` → `PREFIX aws_sqs_queue.jobs` (variables,
-/// locals, data sources and module outputs are not resources of the module).
-fn targets(refs: &[Value], prefix: &str) -> Vec<String> {
+/// `aws_sqs_queue.jobs.arn`, `aws_sqs_queue.jobs` → `PREFIX aws_sqs_queue.jobs`;
+/// `module.db.table_arn` → the resources the `db` module's output `table_arn` references,
+/// followed through nested modules (variables, locals and data sources are no resources).
+fn targets(
+    refs: &[Value],
+    prefix: &str,
+    config: &BTreeMap<String, Value>,
+    depth: usize,
+) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    if depth > 16 {
+        return out;
+    }
     for r in refs.iter().filter_map(Value::as_str) {
         let r = config_address(r);
         let mut parts = r.split('.');
         let (Some(kind), Some(name)) = (parts.next(), parts.next()) else {
             continue;
         };
-        if !kind.starts_with("aws_") {
-            continue;
-        }
-        let address = format!("{prefix}{kind}.{name}");
-        if !out.contains(&address) {
-            out.push(address);
+        let found = if kind == "module" {
+            let Some(output) = parts.next() else { continue };
+            let child = format!("{prefix}module.{name}.");
+            match config.get(&format!("{child}output.{output}")) {
+                Some(Value::Array(inner)) => targets(inner, &child, config, depth + 1),
+                _ => Vec::new(),
+            }
+        } else if kind.starts_with("aws_") {
+            vec![format!("{prefix}{kind}.{name}")]
+        } else {
+            Vec::new()
+        };
+        for address in found {
+            if !out.contains(&address) {
+                out.push(address);
+            }
         }
     }
     out
@@ -269,6 +305,20 @@ mod tests {
             Value::from("aws_sqs_queue.q"),
             Value::from("var.x"),
         ];
-        assert_eq!(targets(&refs, "module.m."), ["module.m.aws_sqs_queue.q"]);
+        let none = BTreeMap::new();
+        assert_eq!(
+            targets(&refs, "module.m.", &none, 0),
+            ["module.m.aws_sqs_queue.q"]
+        );
+        let mut config = BTreeMap::new();
+        config.insert(
+            "module.db.output.arn".to_owned(),
+            serde_json::json!(["aws_dynamodb_table.t.arn", "aws_dynamodb_table.t"]),
+        );
+        let via_output = [Value::from("module.db.arn"), Value::from("module.db")];
+        assert_eq!(
+            targets(&via_output, "", &config, 0),
+            ["module.db.aws_dynamodb_table.t"]
+        );
     }
 }
